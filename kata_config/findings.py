@@ -1,0 +1,90 @@
+"""Findings: what every stage of kata-config reports, and how a report turns into an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """How bad a finding is; ordered so that ``max()`` gives the worst."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    @property
+    def label(self) -> str:
+        """Lower-case name used in every output format."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule with a stable kebab-case id, its severity and a one-line summary."""
+
+    id: str
+    severity: Severity
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points: 1-based line and column, ``None`` where a file has no lines."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What a check yields: the dotted key it is about and the sentence to show.
+
+    Checks never set the rule id, the severity or the position; the pipeline stamps those.
+    """
+
+    key: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One reported problem, stamped with its rule and position."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        """Order by file, line, column, then rule id."""
+        loc = self.location
+        return (loc.path, loc.line or 0, loc.col or 0, self.rule_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """All findings for one run plus the inputs that were read."""
+
+    findings: tuple[Finding, ...]
+    inputs: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def build(cls, findings: Iterable[Finding], inputs: Iterable[str]) -> Report:
+        """Create a report with findings sorted and exact duplicates removed."""
+        unique = dict.fromkeys(findings)
+        return cls(tuple(sorted(unique, key=Finding.sort_key)), tuple(inputs))
+
+    def count(self, severity: Severity) -> int:
+        """Number of findings with exactly this severity."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when clean or warnings only; 1 on an error, or on a warning under ``strict``."""
+        worst = max((f.severity for f in self.findings), default=Severity.INFO)
+        if worst == Severity.ERROR or (strict and worst == Severity.WARNING):
+            return 1
+        return 0

@@ -1,0 +1,118 @@
+"""The shape of one configuration key: the single source of truth for the schema and the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Final, Literal
+
+Runtime = Literal["go", "rs"]
+RUNTIMES: Final[tuple[Runtime, ...]] = ("go", "rs")
+
+
+class Table(str, Enum):
+    """Where a key lives in the file. The value is the dotted path pattern with ``*`` for names."""
+
+    HYPERVISOR = "hypervisor.*"
+    AGENT = "agent.*"
+    MEM_AGENT = "agent.*.mem_agent"
+    RUNTIME = "runtime"
+    FACTORY = "factory"  # Go: top-level [factory]
+    HV_FACTORY = "hypervisor.*.factory"  # runtime-rs: [hypervisor.<name>.factory]
+    EXTENSION_IMAGE = "hypervisor.*.guest_extension_images[]"
+    ROOTLESS_USER = "hypervisor.*.rootless_user"
+    SHARED_MOUNT = "runtime.shared_mounts[]"
+
+
+class ValueType(str, Enum):
+    """TOML type of a key's value. FLOAT also accepts integers, as both runtimes do."""
+
+    STRING = "string"
+    BOOL = "bool"
+    INTEGER = "integer"
+    FLOAT = "float"
+    STRING_ARRAY = "array of strings"
+    INTEGER_ARRAY = "array of integers"
+    TABLE_ARRAY = "array of tables"
+
+
+class _Required:
+    """Marker for a key that has no built-in value: the runtime refuses to load without it."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Final = _Required()
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """Everything kata-config knows about one key.
+
+    Attributes:
+        name: the TOML key as written in the file.
+        table: the table it lives in.
+        type: the TOML type both runtimes decode it as.
+        description: one line in our own words: what the key does.
+        runtimes: which runtimes decode it; the other one ignores it silently (or, in a
+            runtime-rs table that denies unknown fields, refuses to load).
+        unit: ``MiB``, ``s``, ``ms``, ``bytes``, ``bits/s``, ``ops/s``, ``percent``, ... or None.
+        defaults: value used when the key is absent, keyed by ``"go"``/``"rs"`` and optionally
+            refined per hypervisor as ``"rs.firecracker"``; ``REQUIRED`` when there is none.
+        choices: allowed values per runtime (``{"go": (...), "rs": (...)}``); empty = free.
+        minimum, maximum: inclusive numeric range valid for every runtime, or None.
+        readers: per runtime, the hypervisor tables whose builder actually reads a
+            hypervisor key; a missing runtime entry means every hypervisor of that runtime.
+        aliases: other spellings runtime-rs accepts for the same key.
+        annotation: the ``io.katacontainers.config.hypervisor.<suffix>`` suffix when it
+            differs from the key name ("" when there is no annotation for it).
+        secret: True when the value is a credential and must not be echoed in output.
+    """
+
+    name: str
+    table: Table
+    type: ValueType
+    description: str
+    runtimes: frozenset[Runtime] = frozenset(RUNTIMES)
+    unit: str | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    readers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    annotation: str | None = None
+    secret: bool = False
+
+    def default_for(self, runtime: Runtime, hypervisor: str | None = None) -> Any:
+        """Built-in value when the key is absent, most specific first; None if unknown."""
+        if hypervisor is not None:
+            specific = f"{runtime}.{hypervisor}"
+            if specific in self.defaults:
+                return self.defaults[specific]
+        return self.defaults.get(runtime)
+
+    def choices_for(self, runtime: Runtime | None) -> tuple[Any, ...]:
+        """Allowed values for one runtime, or the union over both when runtime is None."""
+        if runtime is not None:
+            return self.choices.get(runtime, ())
+        merged: dict[Any, None] = {}
+        for rt in RUNTIMES:
+            merged.update(dict.fromkeys(self.choices.get(rt, ())))
+        return tuple(merged)
+
+    def read_by(self, runtime: Runtime, hypervisor: str | None = None) -> bool:
+        """True when ``runtime`` decodes this key (and, for hypervisor keys, uses it)."""
+        if runtime not in self.runtimes:
+            return False
+        if hypervisor is None or runtime not in self.readers:
+            return True
+        return hypervisor in self.readers[runtime]
+
+HYPERVISOR_NAMES: Final[Mapping[Runtime, tuple[str, ...]]] = {
+    "go": ("qemu", "clh", "firecracker", "stratovirt", "remote", "dragonball"),
+    "rs": ("qemu", "clh", "dragonball", "firecracker", "remote", "openvmm"),
+}
+"""Hypervisor table names each runtime accepts; any other ``[hypervisor.X]`` fails the load."""
