@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Final, Literal
 
 Runtime = Literal["go", "rs"]
 RUNTIMES: Final[tuple[Runtime, ...]] = ("go", "rs")
 
 
-class Table(str, Enum):
+class Table(StrEnum):
     """Where a key lives in the file. The value is the dotted path pattern with ``*`` for names."""
 
     HYPERVISOR = "hypervisor.*"
@@ -25,7 +25,7 @@ class Table(str, Enum):
     SHARED_MOUNT = "runtime.shared_mounts[]"
 
 
-class ValueType(str, Enum):
+class ValueType(StrEnum):
     """TOML type of a key's value. FLOAT also accepts integers, as both runtimes do."""
 
     STRING = "string"

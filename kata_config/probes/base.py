@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from kata_config.probes.host import HostRoot
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Verdict of one check, worst last so that comparisons by ``RANK`` order them."""
 
     PASS = "pass"
