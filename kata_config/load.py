@@ -1,0 +1,240 @@
+"""Load a configuration as Kata does: the main file, then its ``config.d/`` drop-ins merged in.
+
+Parsing uses tomllib (fast); positions come from ``sourcemap.scan`` and are only computed
+when something asks for them, so a clean file never pays for them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Final
+
+from kata_config.findings import Finding, Location, Rule, Severity
+from kata_config.sourcemap import scan
+
+MAX_BYTES: Final = 4 << 20
+"""A Kata config is ~30 KB; anything past 4 MiB is not one and is refused before parsing."""
+
+FILE_UNREADABLE = Rule("file-unreadable", Severity.ERROR, "A configuration file cannot be read")
+FILE_NOT_TEXT = Rule("file-not-text", Severity.ERROR, "A configuration file is not UTF-8 text")
+FILE_TOO_LARGE = Rule("file-too-large", Severity.ERROR, "A configuration file is implausibly large")
+TOML_SYNTAX = Rule("toml-syntax", Severity.ERROR, "The file is not valid TOML")
+DROPIN_NOT_FILE = Rule(
+    "dropin-not-file", Severity.ERROR, "An entry of config.d/ is not a regular file"
+)
+DROPIN_SYMLINK = Rule(
+    "dropin-symlink", Severity.WARNING, "A config.d/ entry is a symbolic link (runtime-rs)"
+)
+
+RULES: Final = (
+    FILE_UNREADABLE,
+    FILE_NOT_TEXT,
+    FILE_TOO_LARGE,
+    TOML_SYNTAX,
+    DROPIN_NOT_FILE,
+    DROPIN_SYMLINK,
+)
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+CONFIG_NAME: Final = "configuration.toml"
+
+
+def _finding(rule: Rule, message: str, path: str, line: int | None = None,
+             col: int | None = None) -> Finding:
+    return Finding(rule.id, rule.severity, message, Location(path, line, col))
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file as read: its text (None when unusable), its data and any findings."""
+
+    path: str
+    text: str | None
+    data: dict[str, Any] | None
+    findings: tuple[Finding, ...] = ()
+
+
+def read_file(path: Path) -> ParsedFile:
+    """Read and parse one TOML file; every failure becomes a finding, never an exception."""
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        msg = f"{name} is a directory, expected a TOML file"
+        return ParsedFile(name, None, None, (_finding(FILE_UNREADABLE, msg, name),))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        msg = f"cannot read {name}: {reason}; check the path and its permissions"
+        return ParsedFile(name, None, None, (_finding(FILE_UNREADABLE, msg, name),))
+    if len(raw) > MAX_BYTES:
+        msg = f"{name} is larger than {MAX_BYTES >> 20} MiB; a Kata configuration is a few KiB"
+        return ParsedFile(name, None, None, (_finding(FILE_TOO_LARGE, msg, name),))
+    if b"\x00" in raw:
+        msg = f"{name} contains NUL bytes: it is a binary file, not a TOML configuration"
+        return ParsedFile(name, None, None, (_finding(FILE_NOT_TEXT, msg, name),))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        msg = f"byte {exc.start} is not valid UTF-8; TOML files must be UTF-8 encoded"
+        return ParsedFile(name, None, None, (_finding(FILE_NOT_TEXT, msg, name, line),))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        reason = str(exc)
+        match = _TOML_POS.search(reason)
+        at_line = int(match.group(1)) if match else None
+        col = int(match.group(2)) if match else None
+        reason = _TOML_POS.sub("", reason).strip()
+        msg = f"invalid TOML: {reason}; fix the syntax at this position"
+        return ParsedFile(name, text, None, (_finding(TOML_SYNTAX, msg, name, at_line, col),))
+    except RecursionError:
+        msg = "invalid TOML: nesting is too deep to be a Kata configuration"
+        return ParsedFile(name, text, None, (_finding(TOML_SYNTAX, msg, name),))
+    return ParsedFile(name, text, data)
+
+
+def merge(base: dict[str, Any], over: Mapping[str, Any]) -> None:
+    """Merge a drop-in into ``base`` in place: tables merge, every other value replaces."""
+    for key, value in over.items():
+        current = base.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            merge(current, value)
+        else:
+            base[key] = _copy(value)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The effective configuration of one main file and its drop-ins."""
+
+    main: Path
+    data: dict[str, Any]
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    parsed: tuple[ParsedFile, ...] = field(repr=False, default=())
+
+    @property
+    def ok(self) -> bool:
+        """False when the main file or a drop-in could not be read or parsed."""
+        return not any(f.severity == Severity.ERROR for f in self.findings)
+
+    @cached_property
+    def positions(self) -> Mapping[str, Location]:
+        """Dotted key -> where its winning value is written (drop-ins override the main file)."""
+        result: dict[str, Location] = {}
+        for index, parsed in enumerate(self.parsed):
+            if parsed.text is None or parsed.data is None:
+                continue
+            for key, (line, col) in scan(parsed.text).items():
+                if index == 0:
+                    result[key] = Location(parsed.path, line, col, key)
+                    continue
+                # a drop-in that replaces an array (of tables) makes the old entries' places stale
+                stale = [k for k in result if k.startswith((key + "[", key + "."))]
+                if stale and not _is_table(parsed.data, key):
+                    for old in stale:
+                        del result[old]
+                result[key] = Location(parsed.path, line, col, key)
+        return result
+
+    def locate(self, key: str | None) -> Location:
+        """Where ``key`` (or its nearest written parent) is; the main file when nowhere."""
+        if key:
+            positions = self.positions
+            probe = key
+            while probe:
+                if probe in positions:
+                    found = positions[probe]
+                    return Location(found.path, found.line, found.col, key)
+                cut = max(probe.rfind("."), probe.rfind("["))
+                probe = probe[:cut] if cut > 0 else ""
+        return Location(str(self.main), None, None, key)
+
+    def source_line(self, path: str, line: int) -> str | None:
+        """Text of one line of one of the loaded files, for showing under a finding."""
+        for parsed in self.parsed:
+            if parsed.path == path and parsed.text is not None:
+                lines = parsed.text.splitlines()
+                return lines[line - 1] if 0 < line <= len(lines) else None
+        return None
+
+
+def _is_table(data: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return isinstance(node, Mapping)
+
+
+def resolve_main(path: Path) -> Path:
+    """A directory stands for its ``configuration.toml``; symlinks are followed as Kata does."""
+    if path.is_dir():
+        path = path / CONFIG_NAME
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return path
+
+
+def dropin_paths(main: Path) -> tuple[list[Path], list[Finding]]:
+    """Entries of ``config.d/`` beside the resolved main file, in name order, with problems."""
+    directory = main.parent / "config.d"
+    try:
+        names = sorted(os.listdir(directory))
+    except FileNotFoundError:
+        return [], []
+    except OSError as exc:
+        msg = f"cannot list {directory}: {exc.strerror}; both runtimes fail to load"
+        return [], [_finding(FILE_UNREADABLE, msg, str(directory))]
+    paths: list[Path] = []
+    problems: list[Finding] = []
+    for name in names:
+        entry = directory / name
+        if entry.is_symlink():
+            msg = (f"{entry} is a symbolic link: runtime-rs checks the entry's own type and "
+                   "most likely refuses it; copy the file into config.d/ instead")
+            problems.append(_finding(DROPIN_SYMLINK, msg, str(entry)))
+        if not entry.is_file():
+            msg = (f"{entry} is not a regular file: both runtimes read every entry of "
+                   "config.d/ and fail on this one; remove it or move it elsewhere")
+            problems.append(_finding(DROPIN_NOT_FILE, msg, str(entry)))
+            continue
+        paths.append(entry)
+    return paths, problems
+
+
+def load_config(path: Path, dropins: bool = True) -> Loaded:
+    """Load ``path`` (a file, or a directory holding configuration.toml) with its drop-ins."""
+    main = resolve_main(Path(path))
+    first = read_file(main)
+    parsed = [first]
+    findings = list(first.findings)
+    data: dict[str, Any] = _copy(first.data) if first.data is not None else {}
+    if dropins and first.data is not None:
+        entries, problems = dropin_paths(main)
+        findings.extend(problems)
+        for entry in entries:
+            extra = read_file(entry)
+            parsed.append(extra)
+            findings.extend(extra.findings)
+            if extra.data is not None:
+                merge(data, extra.data)
+    return Loaded(main, data, tuple(p.path for p in parsed), tuple(findings), tuple(parsed))
