@@ -1,10 +1,30 @@
-"""Architecture names, aliases and the per-arch tables (``ARCHES``) used by rules and probes."""
+"""Architecture names, aliases and the per-arch tables (``ARCHES``) used by rules and probes.
+
+Each supported arch keeps its table in ``arch/<arch>.py`` as one frozen ``SPEC``; the shapes
+live in ``arch/base.py``. riscv64 is known for validation only (no host probes yet).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Final
+
+from kata_config.arch import aarch64, ppc64le, s390x, x86_64
+from kata_config.arch.base import ArchSpec, ModuleSpec, Need, ParamSpec, Vendor
+
+__all__ = [
+    "ALIASES",
+    "ARCHES",
+    "ArchSpec",
+    "ModuleSpec",
+    "Need",
+    "ParamSpec",
+    "UnknownArchError",
+    "Vendor",
+    "get",
+    "normalize",
+]
 
 ALIASES: Final[Mapping[str, str]] = {
     "amd64": "x86_64",
@@ -20,34 +40,13 @@ class UnknownArchError(ValueError):
     """Raised for an architecture kata-config has no table for; callers report a usage error."""
 
 
-@dataclass(frozen=True, slots=True)
-class ArchSpec:
-    """Facts about one architecture that rules and probes read.
-
-    Attributes:
-        name: canonical ``uname -m`` spelling.
-        machine_types: QEMU machine types the Go runtime's arch code accepts.
-        go_max_vcpus: the Go runtime's hard cap on ``default_maxvcpus`` for this arch.
-        cpu_flags: any-of groups of cpuinfo flags the host must show (e.g. ``{"vmx", "svm"}``).
-        kernel_modules: module name -> expected parameter values.
-        host_checks: False when kata-config has no host probes for the arch (validate only).
-    """
-
-    name: str
-    machine_types: tuple[str, ...]
-    go_max_vcpus: int
-    cpu_flags: tuple[frozenset[str], ...] = ()
-    kernel_modules: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    host_checks: bool = True
-
-
-ARCHES: Final[Mapping[str, ArchSpec]] = {
-    "x86_64": ArchSpec("x86_64", ("q35", "microvm"), 240),
-    "aarch64": ArchSpec("aarch64", ("virt",), 123),
-    "ppc64le": ArchSpec("ppc64le", ("pseries",), 128),
-    "s390x": ArchSpec("s390x", ("s390-ccw-virtio",), 248),
+ARCHES: Final[Mapping[str, ArchSpec]] = MappingProxyType({
+    "x86_64": x86_64.SPEC,
+    "aarch64": aarch64.SPEC,
+    "ppc64le": ppc64le.SPEC,
+    "s390x": s390x.SPEC,
     "riscv64": ArchSpec("riscv64", ("virt",), 512, host_checks=False),
-}
+})
 
 
 def normalize(name: str) -> str:

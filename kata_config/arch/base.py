@@ -1,0 +1,116 @@
+"""The shapes of the per-arch tables: data only, read by the config rules and the host probes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Need(StrEnum):
+    """Why Kata needs a kernel module, which decides how bad its absence is."""
+
+    KVM = "kvm"
+    """Without it there is no /dev/kvm at all."""
+    VENDOR = "vendor"
+    """The CPU vendor's KVM backend (x86 only): only the one matching the CPU is checked."""
+    HYPERVISOR = "hypervisor"
+    """Needed only by the hypervisors listed in ``ModuleSpec.needed_by``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """A module parameter Kata relies on: the values that are fine and what a bad one costs."""
+
+    accepted: frozenset[str]
+    why: str
+    waived_in_guest: bool = False
+    """True when a VM guest commonly has another value and Kata still works (nested setups)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSpec:
+    """One kernel module of the arch's table."""
+
+    name: str
+    purpose: str
+    need: Need = Need.KVM
+    needed_by: frozenset[str] = frozenset()
+    """Hypervisor names (``[hypervisor.<name>]``) that need it when ``need`` is HYPERVISOR."""
+    device: str = ""
+    """A device node whose presence proves the feature works (built in, or loads on open)."""
+    params: Mapping[str, ParamSpec] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor:
+    """An x86 CPU vendor: its display name, its virtualization flag and its KVM module."""
+
+    name: str
+    virt_flag: str
+    kvm_module: str
+    virt_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchSpec:
+    """Facts about one architecture that rules and probes read.
+
+    Attributes:
+        name: canonical ``uname -m`` spelling.
+        machine_types: QEMU machine types the Go runtime's arch code accepts.
+        go_max_vcpus: the Go runtime's hard cap on ``default_maxvcpus`` for this arch.
+        cpu_flags: any-of groups of cpuinfo flags the host must show besides the
+            virtualization flag (e.g. ``{"lm"}``); each group is one ``cpu.<flag>`` check.
+        kernel_modules: module name -> what Kata needs of it, in report order.
+        host_checks: False when kata-config has no host probes for the arch (validate only).
+        flags_key: the cpuinfo key holding the feature flags.
+        virt_flags: cpuinfo flags that prove hardware virtualization (any of them).
+        vendors: x86 ``vendor_id`` -> vendor facts.
+        implementers: aarch64 ``CPU implementer`` id -> company name.
+        parts: aarch64 ``(implementer, part)`` -> core name.
+        min_generation: oldest POWER generation Kata supports (ppc64le).
+        smt_off_up_to: POWER generations up to this one need SMT off on the host (ppc64le).
+    """
+
+    name: str
+    machine_types: tuple[str, ...]
+    go_max_vcpus: int
+    cpu_flags: tuple[frozenset[str], ...] = ()
+    kernel_modules: Mapping[str, ModuleSpec] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    host_checks: bool = True
+    flags_key: str = "flags"
+    virt_flags: frozenset[str] = frozenset()
+    vendors: Mapping[str, Vendor] = field(default_factory=lambda: MappingProxyType({}))
+    implementers: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    parts: Mapping[tuple[int, int], str] = field(default_factory=lambda: MappingProxyType({}))
+    min_generation: int = 0
+    smt_off_up_to: int = 0
+
+
+def modules(*specs: ModuleSpec) -> Mapping[str, ModuleSpec]:
+    """A read-only, ordered name -> spec table."""
+    return MappingProxyType({spec.name: spec for spec in specs})
+
+
+QEMU_LIKE = frozenset({"qemu", "stratovirt"})
+"""Hypervisors that use the kernel's vhost-vsock (the others use a hybrid vsock over a socket)."""
+
+VHOST_NET_USERS = frozenset({"qemu"})
+"""Hypervisors that open /dev/vhost-net for tap networking unless ``disable_vhost_net``."""
+
+VSOCK = ModuleSpec(
+    "vhost_vsock", "host side of VM sockets (agent channel)", Need.HYPERVISOR,
+    QEMU_LIKE, device="dev/vhost-vsock",
+)
+VHOST = ModuleSpec(
+    "vhost", "in-kernel virtio backend core", Need.HYPERVISOR, VHOST_NET_USERS
+)
+VHOST_NET = ModuleSpec(
+    "vhost_net", "in-kernel virtio-net backend", Need.HYPERVISOR, VHOST_NET_USERS,
+    device="dev/vhost-net",
+)
+KVM = ModuleSpec("kvm", "the KVM core", Need.KVM, device="dev/kvm")

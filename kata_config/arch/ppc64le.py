@@ -1,0 +1,22 @@
+"""ppc64le: IBM POWER8 or newer running bare metal (PowerNV) with the HV KVM backend."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from kata_config.arch.base import KVM, VSOCK, ArchSpec, ModuleSpec, Need, modules
+
+SPEC: Final = ArchSpec(
+    name="ppc64le",
+    machine_types=("pseries",),
+    go_max_vcpus=128,
+    kernel_modules=modules(
+        KVM,
+        # Book3S HV: guests run in hardware hypervisor mode (kvm_pr, the emulated one, is
+        # not what Kata uses).
+        ModuleSpec("kvm_hv", "KVM with POWER hypervisor mode (Book3S HV)", Need.KVM),
+        VSOCK,
+    ),
+    min_generation=8,
+    smt_off_up_to=8,
+)

@@ -1,0 +1,16 @@
+"""s390x: IBM Z with the SIE (start interpretive execution) facility and the KVM module."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from kata_config.arch.base import KVM, VSOCK, ArchSpec, modules
+
+SPEC: Final = ArchSpec(
+    name="s390x",
+    machine_types=("s390-ccw-virtio",),
+    go_max_vcpus=248,
+    kernel_modules=modules(KVM, VSOCK),
+    flags_key="features",
+    virt_flags=frozenset({"sie"}),
+)
