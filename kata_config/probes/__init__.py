@@ -21,6 +21,8 @@ from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 _MODULES: Final[tuple[str, ...]] = (
     "kata_config.probes.cpu",
     "kata_config.probes.kernel",
+    "kata_config.probes.devices",
+    "kata_config.probes.kvm",
     "kata_config.probes.environment",
     "kata_config.probes.config_checks",
 )
