@@ -1,0 +1,110 @@
+"""Our stock configurations: lookup of the shipped files by name, runtime and arch.
+
+The files themselves are generated (``python -m kata_config.stock``) from the value tables in
+this package and shipped in the wheel as ``kata_config/_defaults/<runtime>/<arch>/``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+from kata_config.keys.spec import RUNTIMES, Runtime
+from kata_config.stock.spec import Template
+from kata_config.stock.templates import TEMPLATES
+
+
+class UnknownDefaultError(LookupError):
+    """Raised for a stock name/runtime/arch combination we do not ship; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class StockFile:
+    """One shipped stock file."""
+
+    template: Template
+    arch: str
+    path: Path
+
+    @property
+    def label(self) -> str:
+        """Human name used in output, e.g. ``qemu-tdx (go, x86_64)``."""
+        return f"{self.template.name} ({self.template.runtime}, {self.arch})"
+
+
+def defaults_root() -> Path:
+    """Directory holding the shipped files: package data in a wheel, ``defaults/`` in a checkout."""
+    packaged = importlib.resources.files("kata_config") / "_defaults"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "defaults"
+
+
+def _clean(name: str) -> tuple[str, Runtime | None]:
+    """Accept our names and upstream's file names (``configuration-qemu-tdx-runtime-rs.toml``)."""
+    base = Path(name).name.removesuffix(".toml").removeprefix("configuration-")
+    if base.endswith("-runtime-rs"):
+        return base.removesuffix("-runtime-rs"), "rs"
+    if base == "rs-fc":
+        return "fc", "rs"
+    if base == "dragonball" or base.startswith("openvmm"):
+        return base, "rs"
+    return base, None
+
+
+def templates(
+    runtime: Runtime | None = None, hypervisor: str | None = None
+) -> tuple[Template, ...]:
+    """Stock templates, optionally only those of one runtime and/or hypervisor table."""
+    return tuple(
+        t
+        for t in TEMPLATES
+        if (runtime is None or t.runtime == runtime)
+        and (hypervisor is None or t.hypervisor == hypervisor)
+    )
+
+
+def find(name: str, runtime: Runtime | None = None, arch: str = "x86_64") -> StockFile:
+    """The shipped stock file for ``name`` (e.g. ``qemu``, ``qemu-tdx``, ``clh``).
+
+    The runtime defaults to the one the name implies (upstream's ``-runtime-rs`` names), else Go.
+
+    Raises:
+        UnknownDefaultError: no such stock file; the message lists what exists.
+    """
+    base, implied = _clean(name)
+    rt: Runtime = runtime or implied or "go"
+    if rt not in RUNTIMES:
+        raise UnknownDefaultError(f"unknown runtime {rt!r}; expected go or rs")
+    for t in TEMPLATES:
+        if t.name == base and t.runtime == rt:
+            if arch not in t.arches:
+                built = ", ".join(t.arches)
+                raise UnknownDefaultError(
+                    f"upstream does not build {t.name} for {rt} on {arch} (built for: {built})"
+                )
+            return StockFile(t, arch, defaults_root() / rt / arch / t.file_name)
+    known = ", ".join(sorted({t.name for t in TEMPLATES if t.runtime == rt}))
+    raise UnknownDefaultError(f"no stock configuration {name!r} for runtime {rt}; known: {known}")
+
+
+def all_files() -> tuple[StockFile, ...]:
+    """Every shipped stock file, in registry order."""
+    root = defaults_root()
+    return tuple(
+        StockFile(t, arch, root / t.runtime / arch / t.file_name)
+        for t in TEMPLATES
+        for arch in t.arches
+    )
+
+
+__all__ = [
+    "StockFile",
+    "Template",
+    "UnknownDefaultError",
+    "all_files",
+    "defaults_root",
+    "find",
+    "templates",
+]

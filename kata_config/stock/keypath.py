@@ -1,0 +1,75 @@
+"""Dotted key paths (``hypervisor.qemu.path``) <-> catalogue tables, flattening and nesting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from kata_config.keys.spec import Table
+
+if TYPE_CHECKING:
+    from kata_config.keys.spec import KeySpec
+
+_INDEX: Final = re.compile(r"\[\d+\]")
+
+# (pattern over the key's parent path with indexes removed, table); first match wins.
+_TABLES: Final[tuple[tuple[re.Pattern[str], Table], ...]] = tuple(
+    (re.compile(pattern), table)
+    for pattern, table in (
+        (r"hypervisor\.[^.]+\.factory", Table.HV_FACTORY),
+        (r"hypervisor\.[^.]+\.guest_extension_images", Table.EXTENSION_IMAGE),
+        (r"hypervisor\.[^.]+\.rootless_user", Table.ROOTLESS_USER),
+        (r"hypervisor\.[^.]+", Table.HYPERVISOR),
+        (r"agent\.[^.]+\.mem_agent", Table.MEM_AGENT),
+        (r"agent\.[^.]+", Table.AGENT),
+        (r"runtime\.shared_mounts", Table.SHARED_MOUNT),
+        (r"runtime", Table.RUNTIME),
+        (r"factory", Table.FACTORY),
+    )
+)
+
+
+def split_key(dotted: str) -> tuple[Table | None, str]:
+    """The catalogue table a dotted key lives in and its own name (table None when unknown)."""
+    parent, _, name = dotted.rpartition(".")
+    bare = _INDEX.sub("", parent)
+    for pattern, table in _TABLES:
+        if pattern.fullmatch(bare):
+            return table, name
+    return None, name
+
+
+def spec_for(dotted: str) -> KeySpec | None:
+    """The catalogue entry of a dotted key, or None when the key is not catalogued."""
+    from kata_config.keys import lookup  # the catalogue is large; load it only when asked
+
+    table, name = split_key(dotted)
+    return lookup(table, name) if table is not None else None
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML data -> ``{dotted key: leaf value}``; arrays of tables get ``[i]`` indexes."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{dotted}."))
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            for i, item in enumerate(value):
+                out.update(flatten(item, f"{dotted}[{i}]."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """``{dotted key: value}`` -> nested tables (values that are lists of dicts stay arrays)."""
+    out: dict[str, Any] = {}
+    for dotted, value in flat.items():
+        node = out
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return out
