@@ -35,6 +35,9 @@ class ValueType(StrEnum):
     STRING_ARRAY = "array of strings"
     INTEGER_ARRAY = "array of integers"
     TABLE_ARRAY = "array of tables"
+    # A plain sub-table (``[hypervisor.X.factory]``, ``[agent.X.mem_agent]``): catalogued as a key
+    # of its parent so unknown-key checks accept it; its own keys live in their own Table.
+    TABLE = "table"
 
 
 class _Required:
