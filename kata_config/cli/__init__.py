@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from kata_config.cli import validate
+from kata_config.cli import validate as validate
 
 app = typer.Typer(
     name="kata-config",

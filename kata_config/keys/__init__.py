@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from kata_config.keys import agent, hypervisor, runtime, tables
+from kata_config.keys import agent as agent
+from kata_config.keys import hypervisor as hypervisor
+from kata_config.keys import runtime as runtime
+from kata_config.keys import tables as tables
 from kata_config.keys.spec import (
     HYPERVISOR_NAMES,
     REQUIRED,

@@ -1,0 +1,133 @@
+"""The one place that runs the stages in order: load -> schema -> model -> rules -> report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from kata_config import compat
+from kata_config.arch import normalize
+from kata_config.findings import Finding, Issue, Location, Report, Rule
+from kata_config.keys import Runtime
+from kata_config.load import Loaded, load_config
+from kata_config.model import KataConfig
+from kata_config.schema import check_schema
+
+RuntimeChoice = Literal["go", "rs", "auto"]
+Check = Callable[[KataConfig], Iterator[Issue]]
+
+GO_CONFIG_PATHS: Final = (
+    "/etc/kata-containers/configuration.toml",
+    "/usr/share/defaults/kata-containers/configuration.toml",
+    "/opt/kata/share/defaults/kata-containers/configuration.toml",
+)
+RS_CONFIG_PATHS: Final = (
+    "/etc/kata-containers/runtime-rs/configuration.toml",
+    "/usr/share/defaults/kata-containers/runtime-rs/configuration.toml",
+    "/opt/kata/share/defaults/kata-containers/runtime-rs/configuration.toml",
+)
+_RS_MARKERS: Final = ("hypervisor_name", "agent_name", "name")
+
+
+def all_checks() -> tuple[tuple[Rule, Check], ...]:
+    """Every config rule with its check: runtime compatibility first, then the semantic ones."""
+    from kata_config.validators import CHECKS
+
+    return (*compat.CHECKS, *CHECKS)
+
+
+def detect_runtime(data: Mapping[str, Any], path: Path | None = None) -> Runtime:
+    """runtime-rs when the file has its required ``[runtime]`` selectors (or lives in a
+    ``runtime-rs`` directory); the Go runtime otherwise."""
+    table = data.get("runtime")
+    if isinstance(table, Mapping) and any(k in table for k in _RS_MARKERS):
+        return "rs"
+    if path is not None and "runtime-rs" in path.parts:
+        return "rs"
+    return "go"
+
+
+def host_arch() -> str:
+    """This machine's canonical arch (raises UnknownArchError for one kata-config lacks)."""
+    return normalize(os.uname().machine)
+
+
+def config_candidates(runtime: RuntimeChoice, env: Mapping[str, str]) -> list[Path]:
+    """Where Kata looks for its configuration, in its order (KATA_CONF_FILE first)."""
+    paths = [env["KATA_CONF_FILE"]] if env.get("KATA_CONF_FILE") else []
+    if runtime == "rs":
+        paths += [*RS_CONFIG_PATHS, *GO_CONFIG_PATHS]
+    else:
+        paths += [*GO_CONFIG_PATHS, *RS_CONFIG_PATHS]
+    return [Path(p) for p in paths]
+
+
+def find_config(runtime: RuntimeChoice = "auto", env: Mapping[str, str] | None = None
+                ) -> Path | None:
+    """The configuration file Kata itself would load, or None when there is none."""
+    for candidate in config_candidates(runtime, os.environ if env is None else env):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _stamp(rule: Rule, issues: Iterable[Issue], loaded: Loaded) -> Iterator[Finding]:
+    for issue in issues:
+        yield Finding(rule.id, rule.severity, issue.message, loaded.locate(issue.key))
+
+
+def _crashed(rule: Rule, exc: Exception, loaded: Loaded) -> Finding:
+    # A rule bug must never hide the other findings or print a traceback at the user.
+    from kata_config.rules import INTERNAL_ERROR
+
+    msg = f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}; please report it"
+    return Finding(INTERNAL_ERROR.id, INTERNAL_ERROR.severity, msg, Location(str(loaded.main)))
+
+
+def findings_for(loaded: Loaded, runtime: Runtime, arch: str,
+                 checks: Sequence[tuple[Rule, Check]] | None = None) -> list[Finding]:
+    """Run the schema stage and every rule over an already loaded configuration."""
+    findings = list(loaded.findings)
+    if not loaded.ok:
+        return findings
+    for rule, issue in check_schema(loaded.data, runtime):
+        findings.extend(_stamp(rule, (issue,), loaded))
+    cfg = KataConfig(loaded.data, runtime, arch)
+    for rule, check in all_checks() if checks is None else checks:
+        try:
+            findings.extend(_stamp(rule, check(cfg), loaded))
+        except Exception as exc:
+            findings.append(_crashed(rule, exc, loaded))
+    findings.extend(_comment_placeholders(loaded))
+    return findings
+
+
+def _comment_placeholders(loaded: Loaded) -> Iterator[Finding]:
+    rule = compat.PLACEHOLDER_IN_COMMENT
+    for parsed in loaded.parsed:
+        for line, col, marker in compat.comment_placeholders(parsed.text or ""):
+            msg = f"comment holds the unsubstituted build placeholder {marker} (no effect)"
+            yield Finding(rule.id, rule.severity, msg, Location(parsed.path, line, col))
+
+
+def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None = None,
+                  dropins: bool = True) -> Report:
+    """Validate one configuration (file or directory, with its drop-ins) into a report."""
+    loaded = load_config(Path(path), dropins=dropins)
+    target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
+    findings = findings_for(loaded, target, normalize(arch) if arch else host_arch())
+    return Report.build(findings, loaded.files)
+
+
+def validate_files(paths: Sequence[Path], runtime: RuntimeChoice = "auto",
+                   arch: str | None = None) -> Report:
+    """Validate several configurations into one report."""
+    findings: list[Finding] = []
+    inputs: list[str] = []
+    for path in paths:
+        report = validate_file(path, runtime, arch)
+        findings.extend(report.findings)
+        inputs.extend(report.inputs)
+    return Report.build(findings, inputs)

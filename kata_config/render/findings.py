@@ -1,0 +1,184 @@
+"""Render a validation report as text (people), JSON (machines) or SARIF 2.1.0 (code scanning).
+
+Renderers make no decisions: they print what the report holds. rich is imported only when
+colour is wanted (stdout is a terminal), which keeps piped and CI runs fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO, Any, Final
+
+from kata_config import __version__
+from kata_config.findings import Finding, Report, Severity
+
+SourceLine = Callable[[str, int], str | None]
+"""Looks up the text of one line of an input file (for showing under a finding)."""
+
+_SARIF_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_STYLE: Final = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def summary(report: Report) -> dict[str, int]:
+    """Counts per severity, as the JSON summary spells them."""
+    return {
+        "errors": report.count(Severity.ERROR),
+        "warnings": report.count(Severity.WARNING),
+        "infos": report.count(Severity.INFO),
+    }
+
+
+def _position(finding: Finding) -> str:
+    loc = finding.location
+    parts = [loc.path]
+    if loc.line is not None:
+        parts.append(str(loc.line))
+        if loc.col is not None:
+            parts.append(str(loc.col))
+    return ":".join(parts)
+
+
+def render_text(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
+    """``path:line:col: severity rule-id message``, the offending line under it, a summary."""
+    if colour:
+        _render_rich(report, out, source)
+        return
+    for finding in report.findings:
+        out.write(f"{_position(finding)}: {finding.severity.label} {finding.rule_id} "
+                  f"{finding.message}\n")
+        line = finding.location.line
+        text = source(finding.location.path, line) if line else None
+        if text is not None:
+            out.write(f"    {text.strip()}\n")
+    out.write(_summary_line(report) + "\n")
+
+
+def _summary_line(report: Report) -> str:
+    counts = summary(report)
+    files = len(report.inputs)
+    return (f"{counts['errors']} error(s), {counts['warnings']} warning(s), {counts['infos']} "
+            f"info in {files} file{'s' if files != 1 else ''}")
+
+
+def _render_rich(report: Report, out: IO[str], source: SourceLine) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    for finding in report.findings:
+        style = _STYLE[finding.severity]
+        console.print(f"[bold]{escape(_position(finding))}[/]: [{style}]"
+                      f"{finding.severity.label}[/] [dim]{finding.rule_id}[/] "
+                      f"{escape(finding.message)}")
+        line = finding.location.line
+        text = source(finding.location.path, line) if line else None
+        if text is not None:
+            console.print(f"    [dim]{escape(text.strip())}[/]")
+    console.print(_summary_line(report))
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The versioned JSON document (version 1; fields may be added, never removed)."""
+    return {
+        "version": 1,
+        "files": list(report.inputs),
+        "findings": [
+            {
+                "rule": f.rule_id,
+                "severity": f.severity.label,
+                "message": f.message,
+                "path": f.location.path,
+                "line": f.location.line,
+                "column": f.location.col,
+                "key": f.location.key,
+            }
+            for f in report.findings
+        ],
+        "summary": summary(report),
+    }
+
+
+def render_json(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
+    """Stable, versioned JSON on one document."""
+    del source, colour
+    json.dump(to_json(report), out, indent=2)
+    out.write("\n")
+
+
+def _uri(path: str) -> str:
+    # GitHub wants paths relative to the checkout; keep absolute ones only outside the cwd.
+    try:
+        rel = os.path.relpath(Path(path).resolve(), Path.cwd())
+    except ValueError:
+        return Path(path).as_posix()
+    return Path(path).resolve().as_uri() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def to_sarif(report: Report, docs: Mapping[str, tuple[str, Severity, str]]) -> dict[str, Any]:
+    """SARIF 2.1.0 as GitHub code scanning accepts it; ``docs`` maps rule id to
+    (summary, severity, help text)."""
+    used = sorted({f.rule_id for f in report.findings})
+    rules = []
+    for rule_id in used:
+        short, severity, text = docs.get(rule_id, (rule_id, Severity.ERROR, rule_id))
+        rules.append({
+            "id": rule_id,
+            "name": rule_id,
+            "shortDescription": {"text": short[:1024]},
+            "fullDescription": {"text": (text.split("\n\n")[0] or short)[:1024]},
+            "help": {"text": (text or short)[:8000]},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[severity]},
+        })
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    results = []
+    for f in report.findings:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.location.path)}}
+        # host-less findings still need a location; line 1 anchors them to the file
+        region: dict[str, int] = {"startLine": f.location.line or 1}
+        if f.location.line and f.location.col:
+            region["startColumn"] = f.location.col
+        physical["region"] = region
+        results.append({
+            "ruleId": f.rule_id,
+            "ruleIndex": index[f.rule_id],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": physical}],
+        })
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "kata-config", "version": __version__,
+                                "semanticVersion": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+
+
+def render_sarif(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
+    """SARIF 2.1.0 document."""
+    del source, colour
+    from kata_config.rules import registry
+
+    docs = {rid: (e.rule.summary, e.rule.severity, e.doc) for rid, e in registry().items()}
+    json.dump(to_sarif(report, docs), out, indent=2)
+    out.write("\n")
+
+
+Renderer = Callable[[Report, IO[str], SourceLine, bool], None]
+RENDERERS: Final[Mapping[str, Renderer]] = {
+    "text": render_text,
+    "json": render_json,
+    "sarif": render_sarif,
+}
+
+
+def wants_colour(stream: IO[str] = sys.stdout) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")

@@ -1,0 +1,71 @@
+"""Registry of every configuration rule: id -> rule and its documentation."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Final, NamedTuple
+
+from kata_config import compat, load, schema
+from kata_config.findings import Rule, Severity
+
+INTERNAL_ERROR = Rule("internal-error", Severity.ERROR, "A rule failed; the report is incomplete")
+
+_STAGE_DOCS: Final[Mapping[str, str]] = {
+    "file-unreadable": "The file (or config.d/ entry) cannot be opened: missing, a directory, "
+    "or no permission. Kata fails to load it the same way.",
+    "file-not-text": "The file holds NUL bytes or is not UTF-8; TOML must be UTF-8 text.",
+    "file-too-large": "The file is over 4 MiB; a Kata configuration is a few KiB, so this is "
+    "not one (kata-config refuses to parse it rather than exhaust memory).",
+    "toml-syntax": "The text is not valid TOML (syntax, duplicate key or table, an unquoted "
+    "string such as `log_level = trace`). Both runtimes refuse to load it.",
+    "dropin-not-file": "Both runtimes read every entry of config.d/ (no name filter) and "
+    "fail on one that is not a regular file, such as a sub-directory.",
+    "dropin-symlink": "runtime-rs checks each config.d/ entry's own type, which for a "
+    "symbolic link is not a regular file, so it most likely refuses the entry.",
+    "schema-type": "A known key holds a value of the wrong TOML type (a string for a boolean, "
+    "a float for an integer). Both runtimes fail to decode it. Integers are accepted where a "
+    "float is expected (default_vcpus).",
+    "schema-enum": "A key with a fixed set of values holds none of them. The message lists "
+    "the allowed values and the closest match.",
+    "schema-range": "A number is below or above what the runtime can decode (a negative "
+    "value for an unsigned key, more than 255 for an 8-bit one).",
+    "schema-invalid": "A value breaks the schema in another way; the message says how.",
+    "unknown-key": "A key no runtime reads, usually a typo. Both runtimes ignore it silently "
+    "and use the built-in value, which is why a misspelt key is so hard to notice. The "
+    "message suggests the closest known key, or the table the key belongs in.",
+    "unknown-key-rejected": "runtime-rs decodes [agent.*], [agent.*.mem_agent], "
+    "[hypervisor.*.factory], rootless_user and shared_mounts strictly: an unknown key there "
+    "fails the load.",
+    "unknown-table": "A top-level table that is not [hypervisor.*], [agent.*], [runtime] or "
+    "[factory] (there is no [image] table, for example); it is ignored.",
+    "placeholder-in-comment": "A comment still holds a build-time @VARIABLE@ marker: no "
+    "effect, but the file came from a build that did not know the variable.",
+    "internal-error": "A rule raised an exception. The other rules still ran; please report "
+    "the message.",
+}
+
+
+class RuleDoc(NamedTuple):
+    """A rule with the text that documents it."""
+
+    rule: Rule
+    doc: str
+
+
+def registry() -> dict[str, RuleDoc]:
+    """Every rule kata-config validate can report, by id (raises on a duplicate id)."""
+    from kata_config.validators import CHECKS
+
+    entries: list[RuleDoc] = [
+        RuleDoc(rule, _STAGE_DOCS[rule.id])
+        for rule in (*load.RULES, *schema.RULES, compat.PLACEHOLDER_IN_COMMENT, INTERNAL_ERROR)
+    ]
+    entries += [RuleDoc(rule, inspect.getdoc(check) or "") for rule, check in
+                (*compat.CHECKS, *CHECKS)]
+    result: dict[str, RuleDoc] = {}
+    for entry in entries:
+        if entry.rule.id in result:
+            raise ValueError(f"duplicate rule id {entry.rule.id!r}")
+        result[entry.rule.id] = entry
+    return result
