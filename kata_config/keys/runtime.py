@@ -65,7 +65,8 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         default=False,
     ),
     _rt(
-        "sandbox_bind_mounts", STRS, "Host paths bind-mounted read-only into every sandbox.",
+        "sandbox_bind_mounts", STRS,
+        "Host paths bind-mounted into every sandbox (runtime-rs: optional :ro/:rw suffix).",
         default=[],
     ),
     _rt(
@@ -73,7 +74,8 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         default="guest-kernel", choices=("", "guest-kernel", "vfio"),
     ),
     _rt(
-        "disable_guest_empty_dir", BOOL, "Keep emptyDir volumes on the host, shared in.",
+        "disable_guest_empty_dir", BOOL,
+        "Create emptyDir volumes on the host and share them in, not in the guest.",
         runtimes=GO, default=False,
     ),
     _rt(
