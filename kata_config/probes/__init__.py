@@ -20,6 +20,8 @@ from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 
 _MODULES: Final[tuple[str, ...]] = (
     "kata_config.probes.cpu",
+    "kata_config.probes.virt",
+    # A module-loading probe (--load-modules) must come before kernel so its lines see the result.
     "kata_config.probes.kernel",
     "kata_config.probes.devices",
     "kata_config.probes.kvm",
