@@ -30,7 +30,6 @@ _STAGE_DOCS: Final[Mapping[str, str]] = {
     "the allowed values and the closest match.",
     "schema-range": "A number is below or above what the runtime can decode (a negative "
     "value for an unsigned key, more than 255 for an 8-bit one).",
-    "schema-invalid": "A value breaks the schema in another way; the message says how.",
     "unknown-key": "A key no runtime reads, usually a typo. Both runtimes ignore it silently "
     "and use the built-in value, which is why a misspelt key is so hard to notice. The "
     "message suggests the closest known key, or the table the key belongs in.",
