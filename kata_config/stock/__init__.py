@@ -41,7 +41,7 @@ def defaults_root() -> Path:
     return Path(__file__).resolve().parents[2] / "defaults"
 
 
-def _clean(name: str) -> tuple[str, Runtime | None]:
+def parse_name(name: str) -> tuple[str, Runtime | None]:
     """Accept our names and upstream's file names (``configuration-qemu-tdx-runtime-rs.toml``)."""
     base = Path(name).name.removesuffix(".toml").removeprefix("configuration-")
     if base.endswith("-runtime-rs"):
@@ -73,7 +73,7 @@ def find(name: str, runtime: Runtime | None = None, arch: str = "x86_64") -> Sto
     Raises:
         UnknownDefaultError: no such stock file; the message lists what exists.
     """
-    base, implied = _clean(name)
+    base, implied = parse_name(name)
     rt: Runtime = runtime or implied or "go"
     if rt not in RUNTIMES:
         raise UnknownDefaultError(f"unknown runtime {rt!r}; expected go or rs")
@@ -106,5 +106,6 @@ __all__ = [
     "all_files",
     "defaults_root",
     "find",
+    "parse_name",
     "templates",
 ]

@@ -1,0 +1,232 @@
+"""Semantic diff of an effective configuration (main file + drop-ins) against a baseline.
+
+The baseline is one of our stock files (detected from the file, or named), another
+configuration, or the values the runtime uses when a key is absent (``code-defaults``).
+Values are compared as data, so layout, comments and ``1`` vs ``1.0`` never show up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from kata_config.findings import Finding, Severity
+from kata_config.keys.spec import REQUIRED, Runtime
+from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
+from kata_config.stock.keypath import flatten, spec_for
+
+Kind = Literal["changed", "added", "removed"]
+CODE_DEFAULTS: Final = "code-defaults"
+MASK: Final = "********"
+
+
+class DiffError(ValueError):
+    """The diff cannot be made (unreadable input, no baseline); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One key that differs; ``path``/``line`` say where the user's value is written."""
+
+    key: str
+    kind: Kind
+    baseline: Any
+    value: Any
+    path: str | None = None
+    line: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """All differences of one configuration against one baseline."""
+
+    baseline: str
+    baseline_path: str | None
+    target: str
+    files: tuple[str, ...]
+    runtime: Runtime
+    arch: str | None
+    changes: tuple[Change, ...]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as TOML data: ``1 == 1.0`` but ``true != 1``; lists element-wise."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and bool(a == b)
+
+
+def compare(baseline: Mapping[str, Any], value: Mapping[str, Any]) -> list[tuple[str, Kind]]:
+    """Keys that differ between two flat tables, in the order of ``value`` then removals."""
+    out: list[tuple[str, Kind]] = []
+    for key, val in value.items():
+        if key not in baseline:
+            out.append((key, "added"))
+        elif not same(baseline[key], val):
+            out.append((key, "changed"))
+    out.extend((key, "removed") for key in baseline if key not in value)
+    return out
+
+
+def detect_runtime(data: Mapping[str, Any]) -> Runtime:
+    """runtime-rs when ``[runtime] hypervisor_name`` is set (it is required there), else Go."""
+    table = data.get("runtime")
+    return "rs" if isinstance(table, Mapping) and table.get("hypervisor_name") else "go"
+
+
+def active_hypervisor(data: Mapping[str, Any], runtime: Runtime) -> str | None:
+    """The hypervisor table the runtime would use, or None when the file has none."""
+    tables = [k for k, v in (data.get("hypervisor") or {}).items() if isinstance(v, Mapping)]
+    named = (data.get("runtime") or {}).get("hypervisor_name")
+    if runtime == "rs" and named in tables:
+        return str(named)
+    return tables[0] if tables else None
+
+
+def _stock_flat(stock: StockFile) -> dict[str, Any]:
+    # The generator's in-memory values equal the shipped file (a test keeps them in step), and
+    # skipping the parse makes trying every candidate cheap.
+    from kata_config.stock.generate import stock_values
+
+    return flatten(stock_values(stock.template, stock.arch))
+
+
+def _arch_order(arch: str | None) -> list[str]:
+    """Candidate arches: the given one only, else this host's first, then x86_64."""
+    if arch:
+        return [arch]
+    host = os.uname().machine
+    return [host, "x86_64", "aarch64", "ppc64le", "s390x", "riscv64"]
+
+
+def best_stock(
+    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str, arch: str | None, name: str = ""
+) -> tuple[StockFile, dict[str, Any]]:
+    """The stock file with the fewest differences from ``flat`` among the candidates."""
+    if name:
+        base_name, _ = parse_name(name)
+        find(base_name, runtime)  # raises UnknownDefaultError with the list of names
+        cands = [t for t in templates(runtime) if t.name == base_name]
+    else:
+        cands = list(templates(runtime, hypervisor))
+    best: tuple[int, StockFile, dict[str, Any]] | None = None
+    for a in dict.fromkeys(_arch_order(arch)):
+        for t in cands:
+            if a not in t.arches:
+                continue
+            stock = find(t.name, runtime, a)
+            base = _stock_flat(stock)
+            score = len(compare(base, flat))
+            if best is None or score < best[0]:
+                best = (score, stock, base)
+            if score == 0:
+                return stock, base
+    if best is None:
+        where = f" on {arch}" if arch else ""
+        raise DiffError(f"no stock {runtime} configuration for hypervisor {hypervisor!r}{where}")
+    return best[1], best[2]
+
+
+def code_defaults(
+    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str | None
+) -> dict[str, Any]:
+    """Built-in value of every key the file sets that has one (the others are skipped)."""
+    out: dict[str, Any] = {}
+    for key in flat:
+        spec = spec_for(key)
+        if spec is None:
+            continue
+        default = spec.default_for(runtime, hypervisor)
+        if default is not None and default is not REQUIRED:
+            out[key] = default
+    return out
+
+
+def _looks_like_path(against: str) -> bool:
+    return "/" in against or against.endswith(".toml") or Path(against).exists()
+
+
+def _load(path: Path) -> tuple[dict[str, Any], Any]:
+    from kata_config.load import load_config
+
+    loaded = load_config(path)
+    errors = [f for f in loaded.findings if f.severity == Severity.ERROR]
+    if errors:
+        raise DiffError("; ".join(_where(f) for f in errors))
+    return loaded.data, loaded
+
+
+def _where(finding: Finding) -> str:
+    loc = finding.location
+    at = f"{loc.path}:{loc.line}" if loc.line else loc.path
+    return f"{at}: {finding.message}"
+
+
+def diff_config(
+    path: Path,
+    against: str | None = None,
+    runtime: Runtime | None = None,
+    arch: str | None = None,
+) -> DiffResult:
+    """Diff the effective configuration at ``path`` against a baseline.
+
+    Args:
+        against: None for the best-matching stock file of the same hypervisor, runtime and
+            arch; a stock name (``qemu-tdx``); a path to another configuration; or
+            ``code-defaults`` for the built-in values of the keys the file sets.
+
+    Raises:
+        DiffError: an input cannot be read or no baseline fits; the message says which.
+    """
+    data, loaded = _load(Path(path))
+    flat = flatten(data)
+    implied = parse_name(against)[1] if against and against != CODE_DEFAULTS else None
+    rt = runtime or implied or detect_runtime(data)
+    hv = active_hypervisor(data, rt)
+    baseline_path: str | None = None
+    if against == CODE_DEFAULTS:
+        base = code_defaults(flat, rt, hv)
+        flat = {k: v for k, v in flat.items() if k in base}
+        label = f"code-defaults ({rt}, {hv or 'no hypervisor'})"
+    elif against and _looks_like_path(against):
+        other, _ = _load(Path(against))
+        base, label, baseline_path = flatten(other), against, against
+    else:
+        if hv is None and not against:
+            raise DiffError(f"{path} has no [hypervisor.*] table; pass --against NAME or PATH")
+        try:
+            stock, base = best_stock(flat, rt, hv or "", arch, against or "")
+        except UnknownDefaultError as err:
+            raise DiffError(str(err)) from err
+        label, baseline_path, arch = f"stock {stock.label}", str(stock.path), stock.arch
+    changes = tuple(_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat))
+    return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes)
+
+
+def _change(
+    key: str, kind: Kind, base: Mapping[str, Any], flat: Mapping[str, Any], loaded: Any
+) -> Change:
+    spec = spec_for(key)
+    old, new = base.get(key), flat.get(key)
+    if spec is not None and spec.secret:
+        old = MASK if old else old
+        new = MASK if new else new
+    where = loaded.positions.get(key) if kind != "removed" else None
+    description = spec.description if spec is not None and kind == "changed" else ""
+    return Change(
+        key,
+        kind,
+        old,
+        new,
+        where.path if where else str(loaded.main),
+        where.line if where else None,
+        description,
+    )
