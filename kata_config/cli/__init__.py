@@ -6,8 +6,14 @@ Command modules import the library lazily inside their functions so start-up sta
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
+from kata_config.cli import check as check
+from kata_config.cli import defaults as defaults
+from kata_config.cli import diff as diff
+from kata_config.cli import migrate as migrate
 from kata_config.cli import validate as validate
 
 app = typer.Typer(
@@ -18,10 +24,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (validate,):
+for _module in (validate, check):
     _module.register(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: a bug reaches the user as one sentence, never a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("kata-config: interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
+        sys.stderr.write(
+            f"kata-config: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this together with the command you ran.\n"
+        )
+        raise SystemExit(2) from None

@@ -161,5 +161,7 @@ def probe_cpu(ctx: ProbeContext) -> Iterator[CheckResult]:
             )
 
 
-CHECK_IDS: Final = ("cpu.model", "cpu.vendor", "cpu.lm", "cpu.sse4_1")
+CHECK_IDS: Final = ("cpu.model", "cpu.vendor", *dict.fromkeys(
+    "cpu." + "-or-".join(sorted(group)) for spec in ARCHES.values() for group in spec.cpu_flags
+))
 PROBES: Final[tuple[Probe, ...]] = (probe_cpu,)

@@ -172,5 +172,9 @@ def probe_modules(ctx: ProbeContext) -> Iterator[CheckResult]:
             yield from _check_params(ctx, mod, facts.guest)
 
 
-CHECK_IDS: Final = ("module",)
+CHECK_IDS: Final = tuple(dict.fromkeys(
+    f"module.{name}{'.' + param if param else ''}"
+    for spec in ARCHES.values() for name, mod in spec.kernel_modules.items()
+    for param in ("", *mod.params)
+))
 PROBES: Final[tuple[Probe, ...]] = (probe_modules,)

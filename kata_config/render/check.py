@@ -1,0 +1,100 @@
+"""Render ``kata-config check`` results: aligned text for people, versioned JSON for machines.
+
+No decisions here beyond the verdict (the worst status). Colour is plain ANSI and only when
+the stream is a terminal and ``NO_COLOR`` is unset, so piped output stays byte-stable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Final
+
+from kata_config.probes.base import RANK, CheckResult, Status
+
+JSON_VERSION: Final = 1
+_COLOUR: Final = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "1;31", Status.SKIP: "2"}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRun:
+    """Everything a renderer prints: the host described and the results in report order."""
+
+    arch: str
+    root: str
+    results: tuple[CheckResult, ...]
+
+    @property
+    def verdict(self) -> Status:
+        """The worst status; SKIP counts as PASS, and an empty run passes."""
+        worst = max((RANK[r.status] for r in self.results), default=0)
+        return {0: Status.PASS, 1: Status.WARN, 2: Status.FAIL}[worst]
+
+    def exit_code(self, strict: bool) -> int:
+        """0 pass (or warnings without --strict), 1 any failure or warnings under --strict."""
+        verdict = self.verdict
+        return 1 if verdict is Status.FAIL or (strict and verdict is Status.WARN) else 0
+
+    def counts(self) -> Mapping[Status, int]:
+        """How many results have each status."""
+        return {s: sum(1 for r in self.results if r.status is s) for s in Status}
+
+
+def wants_colour(stream: IO[str]) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _paint(text: str, status: Status, colour: bool) -> str:
+    return f"\x1b[{_COLOUR[status]}m{text}\x1b[0m" if colour else text
+
+
+def render_text(run: CheckRun, stream: IO[str], verbose: bool = False,
+                colour: bool = False) -> None:
+    """One aligned ``STATUS  id  message`` line per check; remedy under FAIL/WARN lines."""
+    width = max((len(r.id) for r in run.results), default=0)
+    stream.write(f"kata-config check: {run.arch} host at {run.root}\n")
+    for r in run.results:
+        label = _paint(f"{r.status.value.upper():<4}", r.status, colour)
+        stream.write(f"{label}  {r.id:<{width}}  {r.message}\n")
+        pad = " " * (width + 8)
+        if verbose and r.evidence:
+            stream.write(f"{pad}evidence: {r.evidence}\n")
+        if r.remedy and r.status in (Status.FAIL, Status.WARN):
+            stream.write(f"{pad}remedy:   {r.remedy}\n")
+    counts = ", ".join(f"{n} {s.value}" for s, n in run.counts().items() if n)
+    verdict = _paint(run.verdict.value.upper(), run.verdict, colour)
+    stream.write(f"verdict: {verdict} ({counts or 'no checks'})\n")
+
+
+def as_json(run: CheckRun) -> dict[str, object]:
+    """The stable JSON document (version 1)."""
+    return {
+        "version": JSON_VERSION,
+        "host": {"arch": run.arch, "root": run.root},
+        "checks": [
+            {"id": r.id, "status": r.status.value, "message": r.message,
+             "evidence": r.evidence, "remedy": r.remedy}
+            for r in run.results
+        ],
+        "verdict": run.verdict.value,
+    }
+
+
+def render_json(run: CheckRun, stream: IO[str], verbose: bool = False,
+                colour: bool = False) -> None:
+    """The JSON document, indented, one trailing newline (evidence is always included)."""
+    stream.write(json.dumps(as_json(run), indent=2) + "\n")
+
+
+def render_list(rows: Sequence[tuple[str, str]], stream: IO[str]) -> None:
+    """``check --list``: every check id with the probe module that emits it."""
+    width = max((len(cid) for cid, _ in rows), default=0)
+    for cid, owner in rows:
+        stream.write(f"{cid:<{width}}  {owner}\n")
+
+
+Renderer = Callable[[CheckRun, IO[str], bool, bool], None]
+RENDERERS: Final[Mapping[str, Renderer]] = {"text": render_text, "json": render_json}
