@@ -184,18 +184,25 @@ def _is_table(data: Mapping[str, Any], dotted: str) -> bool:
     return isinstance(node, Mapping)
 
 
-def resolve_main(path: Path) -> Path:
-    """A directory stands for its ``configuration.toml``; symlinks are followed as Kata does."""
+def resolve_main(path: Path) -> tuple[Path, Path]:
+    """The main file as the user named it and as Kata resolves it (symlinks followed).
+
+    A directory stands for its ``configuration.toml``. Output keeps the user's spelling;
+    the resolved form decides where ``config.d/`` is, as it does for Kata.
+    """
     if path.is_dir():
         path = path / CONFIG_NAME
     try:
-        return path.resolve(strict=True)
+        resolved = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return path
+        return path, path
+    if resolved.parent == path.parent.resolve():
+        return path, path  # no symlink in the way: keep the (maybe relative) spelling
+    return path, resolved
 
 
 def dropin_paths(main: Path) -> tuple[list[Path], list[Finding]]:
-    """Entries of ``config.d/`` beside the resolved main file, in name order, with problems."""
+    """Entries of ``config.d/`` beside the (resolved) main file, in name order, with problems."""
     directory = main.parent / "config.d"
     try:
         names = sorted(os.listdir(directory))
@@ -223,13 +230,13 @@ def dropin_paths(main: Path) -> tuple[list[Path], list[Finding]]:
 
 def load_config(path: Path, dropins: bool = True) -> Loaded:
     """Load ``path`` (a file, or a directory holding configuration.toml) with its drop-ins."""
-    main = resolve_main(Path(path))
+    main, resolved = resolve_main(Path(path))
     first = read_file(main)
     parsed = [first]
     findings = list(first.findings)
     data: dict[str, Any] = _copy(first.data) if first.data is not None else {}
     if dropins and first.data is not None:
-        entries, problems = dropin_paths(main)
+        entries, problems = dropin_paths(resolved)
         findings.extend(problems)
         for entry in entries:
             extra = read_file(entry)

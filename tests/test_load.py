@@ -48,7 +48,8 @@ def test_dropins_merge_tables_and_replace_values_in_name_order(tmp_path: Path) -
 
 
 def test_origin_of_an_overridden_key_is_the_dropin(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {"10-mem.toml": "# more memory\n[hypervisor.qemu]\ndefault_memory = 4096\n"})
+    dropin = "# more memory\n[hypervisor.qemu]\ndefault_memory = 4096\n"
+    root = _tree(tmp_path, {"10-mem.toml": dropin})
     loaded = load_config(root)
     where = loaded.locate("hypervisor.qemu.default_memory")
     assert (Path(where.path).name, where.line, where.col) == ("10-mem.toml", 3, 1)

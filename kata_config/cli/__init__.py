@@ -35,7 +35,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("kata-config: interrupted\n")
         raise SystemExit(130) from None
-    except Exception as exc:  # noqa: BLE001 - last line of defence, see docstring
+    except Exception as exc:  # last line of defence, see docstring
         sys.stderr.write(
             f"kata-config: internal error: {type(exc).__name__}: {exc}\n"
             "Please report this together with the command you ran.\n"
