@@ -24,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (validate, check):
+for _module in (validate, check, defaults, diff, migrate):
     _module.register(app)
 
 

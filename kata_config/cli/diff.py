@@ -1,0 +1,75 @@
+"""``kata-config diff``: what a configuration changes from stock (or from another baseline)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Format(StrEnum):
+    """Output formats; the values are the keys of ``render.diff.DIFF_RENDERERS``."""
+
+    text = "text"
+    json = "json"
+
+
+class RuntimeOption(StrEnum):
+    """Runtime the file is for; auto: runtime-rs when [runtime] hypervisor_name is set."""
+
+    go = "go"
+    rs = "rs"
+    auto = "auto"
+
+
+def diff(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Configuration file, or a directory holding configuration.toml and config.d/."
+        ),
+    ],
+    against: Annotated[
+        str | None,
+        typer.Option(
+            help="Baseline: a stock name (qemu-tdx), a path, or code-defaults. Default: the "
+            "best-matching stock file of the same hypervisor, runtime and arch."
+        ),
+    ] = None,
+    arch: Annotated[
+        str | None,
+        typer.Option(
+            help="Arch of the stock baseline. Default: the best match.", show_default=False
+        ),
+    ] = None,
+    runtime: Annotated[
+        RuntimeOption, typer.Option(help="Runtime the file is for.")
+    ] = RuntimeOption.auto,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+) -> None:
+    """Show the semantic differences of the effective configuration from a baseline.
+
+    Exit 0 when there are none, 1 when there are, 2 on an error (as diff(1) does).
+    """
+    from kata_config.arch import UnknownArchError, normalize
+    from kata_config.diff import DiffError, diff_config
+    from kata_config.render.diff import DIFF_RENDERERS
+    from kata_config.render.findings import wants_colour
+
+    try:
+        target_arch = normalize(arch) if arch else None
+        rt = None if runtime is RuntimeOption.auto else runtime.value
+        result = diff_config(path, against, rt, target_arch)  # type: ignore[arg-type]
+    except (DiffError, UnknownArchError, LookupError) as err:
+        sys.stderr.write(f"kata-config: {err}\n")
+        raise typer.Exit(2) from None
+    DIFF_RENDERERS[fmt.value](result, sys.stdout, wants_colour())
+    raise typer.Exit(1 if result.changes else 0)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("diff")(diff)

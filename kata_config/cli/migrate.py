@@ -1,0 +1,75 @@
+"""``kata-config migrate``: convert a configuration between the Go runtime and runtime-rs."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class Target(StrEnum):
+    """Runtime to migrate to."""
+
+    go = "go"
+    rs = "rs"
+
+
+class Format(StrEnum):
+    """Report formats; the values are the keys of ``render.diff.MIGRATE_RENDERERS``."""
+
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(f"kata-config: {message}\n")
+    return typer.Exit(2)
+
+
+def migrate(
+    path: Annotated[Path, typer.Argument(help="Configuration file to convert.")],
+    to: Annotated[Target, typer.Option("--to", help="Target runtime.")],
+    write: Annotated[
+        bool, typer.Option("--write", help="Replace PATH atomically, keeping a backup (PATH.bak).")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option(help="Write the result here instead.", show_default=False)
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.text,
+) -> None:
+    """Convert PATH to the other runtime, keeping comments and layout.
+
+    Prints every change and every setting that cannot be carried over. Without --write or
+    --output the converted file goes to stdout and the report to stderr.
+    """
+    from kata_config.atomic import AtomicWriteError, atomic_write
+    from kata_config.migrate import MigrateError, migrate_file
+    from kata_config.render.diff import MIGRATE_RENDERERS
+    from kata_config.render.findings import wants_colour
+
+    if write and output:
+        raise _fail("pass either --write or --output, not both")
+    try:
+        result = migrate_file(path, to.value)
+    except MigrateError as err:
+        raise _fail(str(err)) from None
+    report = sys.stdout if (write or output) else sys.stderr
+    try:
+        if output:
+            atomic_write(output, result.text)
+        elif write:
+            saved = atomic_write(path, result.text, backup=True)
+            sys.stderr.write(f"kata-config: wrote {path} (backup: {saved})\n")
+        else:
+            sys.stdout.write(result.text)
+    except AtomicWriteError as err:
+        raise _fail(f"{err.strerror}; {path} is unchanged") from None
+    MIGRATE_RENDERERS[fmt.value](result, report, wants_colour(report))
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command("migrate")(migrate)
