@@ -93,11 +93,11 @@ def parse_dev_number(text: str | None) -> tuple[int, int] | None:
 
 def _from_udev(spec: DeviceSpec) -> NodeFacts | None:
     try:
-        import pyudev  # noqa: PLC0415 - heavy (libudev through ctypes); only when it can help
+        import pyudev  # heavy (libudev through ctypes): only when it can help
 
         device = pyudev.Devices.from_name(pyudev.Context(), "misc", spec.misc)
         number = device.device_number
-    except Exception:  # no libudev, no such device: the plain answer stands
+    except Exception:  # noqa: BLE001 - no libudev or no such device: the plain answer stands
         return None
     node = device.device_node
     return NodeFacts(node, (os.major(number), os.minor(number)) if number else None, "libudev")

@@ -122,7 +122,7 @@ def _fetch_into(url: str, timeout: float, limit: int, outcome: list[bytes | Exce
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response open
         outcome.append(OSError(f"HTTP {exc.code} {exc.reason}"))
-    except Exception as exc:  # handed to the caller; a thread must not raise
+    except Exception as exc:  # noqa: BLE001 - handed to the caller; a thread must not raise
         outcome.append(exc)
 
 
