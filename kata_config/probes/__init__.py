@@ -22,11 +22,14 @@ _MODULES: Final[tuple[str, ...]] = (
     "kata_config.probes.cpu",
     "kata_config.probes.virt",
     # A module-loading probe (--load-modules) must come before kernel so its lines see the result.
+    "kata_config.probes.modload",
     "kata_config.probes.kernel",
     "kata_config.probes.devices",
     "kata_config.probes.kvm",
+    "kata_config.probes.tee",
     "kata_config.probes.environment",
     "kata_config.probes.config_checks",
+    "kata_config.probes.release",
 )
 """Probe modules by import name, imported on first use so ``check --list`` stays fast."""
 
