@@ -179,6 +179,7 @@ RENDERERS: Final[Mapping[str, Renderer]] = {
 }
 
 
-def wants_colour(stream: IO[str] = sys.stdout) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set."""
+def wants_colour(stream: IO[str] | None = None) -> bool:
+    """Colour only on a terminal (stdout by default), and never when NO_COLOR is set."""
+    stream = sys.stdout if stream is None else stream
     return stream.isatty() and not os.environ.get("NO_COLOR")
