@@ -1,0 +1,229 @@
+"""``enable_annotations`` rules: the regex allow-list for hypervisor annotations."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Final
+
+from kata_config.findings import Issue, Rule, Severity
+from kata_config.keys import Table, keys_of
+from kata_config.model import KataConfig
+from kata_config.validators._util import hkey, hv_tables, str_list
+
+ANNOTATION_REGEX_INVALID = Rule(
+    "annotation-regex-invalid",
+    Severity.WARNING,
+    "an enable_annotations entry that is not a valid regular expression",
+)
+ANNOTATION_NEVER_MATCHES = Rule(
+    "annotation-never-matches",
+    Severity.WARNING,
+    "an enable_annotations entry that matches no hypervisor annotation",
+)
+ANNOTATION_UNANCHORED = Rule(
+    "annotation-unanchored",
+    Severity.INFO,
+    "an unanchored enable_annotations entry also enables other annotations",
+)
+ANNOTATION_PATH_LIST_EMPTY = Rule(
+    "annotation-path-list-empty",
+    Severity.WARNING,
+    "a path annotation is enabled but its valid_*_paths allow-list is empty",
+)
+
+# Suffixes after io.katacontainers.config.hypervisor. that upstream defines (either runtime);
+# the key catalogue adds its own when present.
+_KNOWN_SUFFIXES: Final = frozenset({
+    "kernel", "image", "initrd", "firmware", "firmware_volume", "path", "jailer_path",
+    "ctlpath", "kernel_hash", "image_hash", "initrd_hash", "firmware_hash",
+    "firmware_volume_hash", "hypervisor_hash", "jailer_hash", "path_hash", "asset_hash_type",
+    "kernel_params", "kernel_verity_params", "machine_type", "machine_accelerators",
+    "cpu_features", "default_vcpus", "default_max_vcpus", "default_memory", "memory_slots",
+    "memory_offset", "enable_virtio_mem", "enable_mem_prealloc", "enable_hugepages",
+    "hugepage_type", "file_mem_backend", "reclaim_guest_freed_memory", "enable_guest_swap",
+    "disable_vhost_net", "use_legacy_serial", "guest_hook_path", "disable_image_nvdimm",
+    "hot_plug_vfio", "cold_plug_vfio", "pcie_root_port", "pcie_switch_port", "enable_iommu",
+    "enable_iommu_platform", "entropy_source", "block_device_driver", "block_device_aio",
+    "disable_block_device_use", "enable_iothreads", "indep_iothreads",
+    "block_device_cache_set", "block_device_cache_direct", "block_device_cache_noflush",
+    "blk_logical_sector_size", "blk_physical_sector_size", "block_device_num_queues",
+    "block_device_queue_size", "shared_fs", "virtio_fs_daemon", "virtio_fs_cache",
+    "virtio_fs_cache_size", "virtio_fs_extra_args", "msize_9p", "enable_vhost_user_store",
+    "vhost_user_store_path", "vhost_user_reconnect_timeout_sec", "rootless",
+    "guest_memory_dump_path", "guest_memory_dump_paging", "cc_init_data", "default_gpus",
+    "default_gpu_model", "network_queues", "rx_rate_limiter_max_rate",
+    "tx_rate_limiter_max_rate", "prefetch_files.list",
+})  # fmt: skip
+
+# Path annotations checked against an allow-list, per runtime.
+_PATH_LISTS: Final = {
+    "path": "valid_hypervisor_paths",
+    "jailer_path": "valid_jailer_paths",
+    "virtio_fs_daemon": "valid_virtio_fs_daemon_paths",
+    "vhost_user_store_path": "valid_vhost_user_store_paths",
+    "entropy_source": "valid_entropy_sources",
+}
+_RS_ONLY_PATH_LISTS: Final = {"ctlpath": "valid_ctlpaths"}
+# Python accepts these but Go's RE2 and Rust's regex crate do not.
+_NOT_RE2: Final = re.compile(r"\(\?[=!<]|\\[1-9]")
+
+
+@cache
+def annotation_suffixes() -> frozenset[str]:
+    """Every real hypervisor annotation suffix: built-in list plus the catalogue's renames."""
+    # Only explicit suffixes: the catalogue leaves ``annotation`` unset for keys that have
+    # no annotation at all, so key names alone would add suffixes that do not exist.
+    extra = {spec.annotation for spec in keys_of(Table.HYPERVISOR) if spec.annotation}
+    return _KNOWN_SUFFIXES | extra
+
+
+def _compile(entry: str) -> re.Pattern[str] | None:
+    if _NOT_RE2.search(entry):
+        return None
+    try:
+        return re.compile(entry)
+    except re.error:
+        return None
+
+
+def _entries(cfg: KataConfig) -> Iterator[tuple[str, int, str]]:
+    for name, table in hv_tables(cfg):
+        for index, entry in enumerate(str_list(table.get("enable_annotations")) or []):
+            yield name, index, entry
+
+
+def check_regex(cfg: KataConfig) -> Iterator[Issue]:
+    """An ``enable_annotations`` entry that is not a valid regular expression.
+
+    The Go runtime treats such an entry as never matching, so that annotation stays
+    disabled. runtime-rs compiles the list as one set: one bad entry disables every
+    hypervisor annotation. Lookarounds and back-references count as invalid (neither Go's
+    nor Rust's regex engine has them).
+
+    Fails:
+        [hypervisor.qemu]
+        enable_annotations = ["kernel_params", "default_(vcpus"]
+
+    Passes:
+        [hypervisor.qemu]
+        enable_annotations = ["kernel_params", "default_(vcpus|memory)"]
+    """
+    for name, index, entry in _entries(cfg):
+        if _compile(entry) is None:
+            effect = (
+                "the Go runtime never matches it"
+                if cfg.runtime == "go"
+                else "runtime-rs then disables every hypervisor annotation"
+            )
+            yield Issue(
+                hkey(name, "enable_annotations"),
+                f"enable_annotations[{index}] = {entry!r} is not a valid regular expression: "
+                f"{effect}; fix or remove the entry",
+            )
+
+
+def check_never_matches(cfg: KataConfig) -> Iterator[Issue]:
+    """An ``enable_annotations`` entry that matches no real annotation name.
+
+    Entries are matched against the annotation suffix after
+    ``io.katacontainers.config.hypervisor.``; several suffixes differ from the TOML key
+    (``default_max_vcpus``, ``blk_logical_sector_size``, ``cc_init_data``), so writing the
+    key name enables nothing.
+
+    Fails:
+        [hypervisor.qemu]
+        enable_annotations = ["default_maxvcpus"]
+
+    Passes:
+        [hypervisor.qemu]
+        enable_annotations = ["default_max_vcpus"]
+    """
+    suffixes = annotation_suffixes()
+    for name, index, entry in _entries(cfg):
+        pattern = _compile(entry)
+        if pattern is None or any(pattern.search(s) for s in suffixes):
+            continue
+        close = difflib.get_close_matches(entry, sorted(suffixes), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "remove it"
+        yield Issue(
+            hkey(name, "enable_annotations"),
+            f"enable_annotations[{index}] = {entry!r} matches no hypervisor annotation, so it "
+            f"enables nothing; {hint}",
+        )
+
+
+def check_unanchored(cfg: KataConfig) -> Iterator[Issue]:
+    """An unanchored entry that enables more annotations than its own name.
+
+    Entries are regular expressions matched anywhere in the suffix: ``"path"`` also
+    enables ``jailer_path``, ``vhost_user_store_path`` and others. Anchor it
+    (``"^path$"``) to enable exactly one annotation.
+
+    Fails:
+        [hypervisor.qemu]
+        enable_annotations = ["kernel"]
+
+    Passes:
+        [hypervisor.qemu]
+        enable_annotations = ["^kernel$"]
+    """
+    suffixes = annotation_suffixes()
+    for name, index, entry in _entries(cfg):
+        pattern = _compile(entry)
+        if pattern is None or entry not in suffixes:
+            continue
+        others = sorted(s for s in suffixes if s != entry and pattern.search(s))
+        if others:
+            yield Issue(
+                hkey(name, "enable_annotations"),
+                f"enable_annotations[{index}] = {entry!r} also enables {', '.join(others)}; "
+                f"write '^{entry}$' to enable only {entry}",
+            )
+
+
+def check_path_lists(cfg: KataConfig) -> Iterator[Issue]:
+    """A path annotation enabled while its ``valid_*`` allow-list is empty.
+
+    Path annotations (``path``, ``jailer_path``, ``virtio_fs_daemon``,
+    ``vhost_user_store_path``, ``entropy_source``; runtime-rs also ``ctlpath``) must match
+    the matching allow-list; an empty list rejects every value, so the enabled annotation
+    can never be used.
+
+    Fails:
+        [hypervisor.qemu]
+        enable_annotations = ["^path$"]
+        valid_hypervisor_paths = []
+
+    Passes:
+        [hypervisor.qemu]
+        enable_annotations = ["^path$"]
+        valid_hypervisor_paths = ["/usr/bin/qemu-system-x86_64"]
+    """
+    lists = dict(_PATH_LISTS)
+    if cfg.runtime == "rs":
+        lists.update(_RS_ONLY_PATH_LISTS)
+    for name, table in hv_tables(cfg):
+        patterns = [
+            p for e in str_list(table.get("enable_annotations")) or [] if (p := _compile(e))
+        ]
+        for suffix, list_key in lists.items():
+            allowed = table.get(list_key, [])
+            if not isinstance(allowed, list) or allowed:
+                continue
+            if any(p.search(suffix) for p in patterns):
+                yield Issue(
+                    hkey(name, list_key) if list_key in table else hkey(name, "enable_annotations"),
+                    f"annotation {suffix!r} is enabled but {list_key} is empty, so every value "
+                    f"is rejected; add allowed paths to {list_key} or stop enabling {suffix!r}",
+                )
+
+
+CHECKS: Final = (
+    (ANNOTATION_REGEX_INVALID, check_regex),
+    (ANNOTATION_NEVER_MATCHES, check_never_matches),
+    (ANNOTATION_UNANCHORED, check_unanchored),
+    (ANNOTATION_PATH_LIST_EMPTY, check_path_lists),
+)

@@ -1,0 +1,318 @@
+"""Rules about which tables exist and which of them the runtime picks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from kata_config.findings import Issue, Rule, Severity
+from kata_config.keys.spec import HYPERVISOR_NAMES
+from kata_config.model import KataConfig
+
+MULTIPLE_HYPERVISOR_TABLES = Rule(
+    "multiple-hypervisor-tables",
+    Severity.WARNING,
+    "the Go runtime picks one of several [hypervisor.*] tables at random",
+)
+MULTIPLE_AGENT_TABLES = Rule(
+    "multiple-agent-tables",
+    Severity.WARNING,
+    "the Go runtime picks one of several [agent.*] tables at random",
+)
+HYPERVISOR_NAME_INVALID = Rule(
+    "hypervisor-name-invalid",
+    Severity.ERROR,
+    "a [hypervisor.X] table name the target runtime has no hypervisor for",
+)
+NO_HYPERVISOR_TABLE = Rule(
+    "no-hypervisor-table",
+    Severity.WARNING,
+    "no [hypervisor.*] table: the Go runtime falls back to built-in QEMU settings",
+)
+RUNTIME_NAME_MISSING = Rule(
+    "runtime-name-missing", Severity.ERROR, "runtime-rs needs a non-empty [runtime] name"
+)
+HYPERVISOR_NAME_MISSING = Rule(
+    "hypervisor-name-missing",
+    Severity.ERROR,
+    "runtime-rs needs a non-empty [runtime] hypervisor_name",
+)
+AGENT_NAME_MISSING = Rule(
+    "agent-name-missing", Severity.ERROR, "runtime-rs needs a non-empty [runtime] agent_name"
+)
+HYPERVISOR_TABLE_MISSING = Rule(
+    "hypervisor-table-missing",
+    Severity.ERROR,
+    "[runtime] hypervisor_name names a [hypervisor.X] table that is not in the file",
+)
+AGENT_TABLE_MISSING = Rule(
+    "agent-table-missing",
+    Severity.ERROR,
+    "[runtime] agent_name names an [agent.X] table that is not in the file",
+)
+
+# runtime-rs registers these plugins only in builds for x86_64 and aarch64.
+_RS_X86_ARM_ONLY: Final = frozenset({"firecracker", "clh", "dragonball", "openvmm"})
+
+
+def check_multiple_hypervisor_tables(cfg: KataConfig) -> Iterator[Issue]:
+    """More than one ``[hypervisor.*]`` table under the Go runtime.
+
+    The Go runtime builds every hypervisor table it finds (each one can fail the load) and
+    keeps whichever it happened to process last; Go map order is random, so the hypervisor
+    can change from one sandbox to the next. runtime-rs selects the table with
+    ``[runtime] hypervisor_name`` and is not affected.
+
+    Fails:
+        [hypervisor.qemu]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+        [hypervisor.clh]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+
+    Passes:
+        [hypervisor.qemu]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+    """
+    if cfg.runtime != "go":
+        return
+    names = list(cfg.hypervisors)
+    if len(names) < 2:
+        return
+    listed = ", ".join(f"[hypervisor.{n}]" for n in names)
+    for extra in names[1:]:
+        yield Issue(
+            f"hypervisor.{extra}",
+            f"{len(names)} hypervisor tables ({listed}): the Go runtime uses a random one; "
+            "keep exactly one hypervisor table in the file",
+        )
+
+
+def check_multiple_agent_tables(cfg: KataConfig) -> Iterator[Issue]:
+    """More than one ``[agent.*]`` table under the Go runtime.
+
+    The Go runtime accepts any agent table name and, with several, keeps a random one.
+    runtime-rs selects the table with ``[runtime] agent_name``.
+
+    Fails:
+        [agent.kata]
+        dial_timeout = 45
+        [agent.other]
+        dial_timeout = 10
+
+    Passes:
+        [agent.kata]
+        dial_timeout = 45
+    """
+    if cfg.runtime != "go":
+        return
+    names = list(cfg.agents)
+    listed = ", ".join(f"[agent.{n}]" for n in names)
+    for extra in names[1:]:
+        yield Issue(
+            f"agent.{extra}",
+            f"{len(names)} agent tables ({listed}): the Go runtime uses a random one; "
+            "keep exactly one agent table (upstream uses [agent.kata])",
+        )
+
+
+def check_hypervisor_name(cfg: KataConfig) -> Iterator[Issue]:
+    """A ``[hypervisor.X]`` table whose name the target runtime does not know.
+
+    The Go runtime accepts qemu, clh, firecracker, stratovirt, remote and dragonball and
+    refuses to load anything else. runtime-rs needs a registered plugin for every table,
+    including inactive ones: qemu and remote always, openvmm too, but firecracker, clh,
+    dragonball and openvmm only in x86_64 and aarch64 builds.
+
+    Fails:
+        [hypervisor.kvm]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+
+    Passes:
+        [hypervisor.qemu]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+    """
+    accepted = HYPERVISOR_NAMES[cfg.runtime]
+    runtime = "the Go runtime" if cfg.runtime == "go" else "runtime-rs"
+    for name in cfg.hypervisors:
+        if name not in accepted:
+            yield Issue(
+                f"hypervisor.{name}",
+                f"{runtime} has no hypervisor named {name!r} and refuses to load the file; "
+                f"expected one of: {', '.join(accepted)}",
+            )
+        elif (
+            cfg.runtime == "rs"
+            and name in _RS_X86_ARM_ONLY
+            and cfg.arch not in ("x86_64", "aarch64")
+        ):
+            yield Issue(
+                f"hypervisor.{name}",
+                f"runtime-rs on {cfg.arch} has no {name!r} plugin (it is built only for "
+                "x86_64 and aarch64) and refuses to load the file; use [hypervisor.qemu]",
+            )
+
+
+def check_no_hypervisor_table(cfg: KataConfig) -> Iterator[Issue]:
+    """No ``[hypervisor.*]`` table under the Go runtime.
+
+    The Go runtime then runs QEMU with its compiled-in settings (x86 QEMU path, q35
+    machine type on every architecture), which is rarely what was meant. Under runtime-rs
+    the missing table is reported by ``hypervisor-table-missing``.
+
+    Fails:
+        [runtime]
+        enable_debug = false
+
+    Passes:
+        [hypervisor.qemu]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+    """
+    if cfg.runtime == "go" and not cfg.hypervisors:
+        yield Issue(
+            None,
+            "no [hypervisor.*] table: the Go runtime uses built-in QEMU defaults "
+            "(path /usr/bin/qemu-system-x86_64, machine_type q35); add a [hypervisor.qemu] "
+            "table with the paths of your installation",
+        )
+
+
+def _rs_name(cfg: KataConfig, key: str, what: str) -> Iterator[Issue]:
+    if cfg.runtime != "rs":
+        return
+    value = cfg.runtime_table.get(key)
+    if key not in cfg.runtime_table:
+        yield Issue("runtime", f"[runtime] {key} is missing: runtime-rs refuses to load; {what}")
+    elif isinstance(value, str) and not value.strip():
+        yield Issue(f"runtime.{key}", f"{key} is empty: runtime-rs refuses to load; {what}")
+
+
+def check_runtime_name(cfg: KataConfig) -> Iterator[Issue]:
+    """``[runtime] name`` missing or empty under runtime-rs.
+
+    runtime-rs picks its sandbox implementation from this key and refuses to load without
+    it. The Go runtime does not read it.
+
+    Fails:
+        [runtime]
+        name = ""
+        hypervisor_name = "qemu"
+        agent_name = "kata"
+
+    Passes:
+        [runtime]
+        name = "virt_container"
+        hypervisor_name = "qemu"
+        agent_name = "kata"
+    """
+    yield from _rs_name(cfg, "name", 'set name = "virt_container"')
+
+
+def check_hypervisor_name_missing(cfg: KataConfig) -> Iterator[Issue]:
+    """``[runtime] hypervisor_name`` missing or empty under runtime-rs.
+
+    runtime-rs selects the active ``[hypervisor.X]`` table with this key and refuses to
+    load without it.
+
+    Fails:
+        # kata-config: --runtime rs --arch x86_64
+        [runtime]
+        name = "virt_container"
+        agent_name = "kata"
+
+    Passes:
+        [runtime]
+        name = "virt_container"
+        hypervisor_name = "qemu"
+        agent_name = "kata"
+    """
+    yield from _rs_name(cfg, "hypervisor_name", "set it to the name of a [hypervisor.X] table")
+
+
+def check_agent_name_missing(cfg: KataConfig) -> Iterator[Issue]:
+    """``[runtime] agent_name`` missing or empty under runtime-rs.
+
+    runtime-rs selects the active ``[agent.X]`` table with this key and refuses to load
+    without it.
+
+    Fails:
+        [runtime]
+        name = "virt_container"
+        hypervisor_name = "qemu"
+        agent_name = ""
+
+    Passes:
+        [runtime]
+        name = "virt_container"
+        hypervisor_name = "qemu"
+        agent_name = "kata"
+    """
+    yield from _rs_name(cfg, "agent_name", 'set agent_name = "kata" and add [agent.kata]')
+
+
+def _named_table(cfg: KataConfig, key: str, kind: str) -> Iterator[Issue]:
+    if cfg.runtime != "rs":
+        return
+    value = cfg.runtime_table.get(key)
+    tables = cfg.hypervisors if kind == "hypervisor" else cfg.agents
+    if isinstance(value, str) and value.strip() and value not in tables:
+        present = ", ".join(f"[{kind}.{n}]" for n in tables) or "none"
+        yield Issue(
+            f"runtime.{key}",
+            f"{key} = {value!r} but the file has no [{kind}.{value}] table (present: "
+            f"{present}): runtime-rs refuses to load; add the table or fix the name",
+        )
+
+
+def check_hypervisor_table_missing(cfg: KataConfig) -> Iterator[Issue]:
+    """``[runtime] hypervisor_name`` names a table that is not in the file (runtime-rs).
+
+    Fails:
+        [hypervisor.qemu]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+        [runtime]
+        name = "virt_container"
+        hypervisor_name = "clh"
+        agent_name = "kata"
+
+    Passes:
+        [hypervisor.qemu]
+        kernel = "/usr/share/kata-containers/vmlinux.container"
+        [runtime]
+        name = "virt_container"
+        hypervisor_name = "qemu"
+        agent_name = "kata"
+    """
+    yield from _named_table(cfg, "hypervisor_name", "hypervisor")
+
+
+def check_agent_table_missing(cfg: KataConfig) -> Iterator[Issue]:
+    """``[runtime] agent_name`` names a table that is not in the file (runtime-rs).
+
+    Fails:
+        [agent.kata]
+        dial_timeout_ms = 10
+        [runtime]
+        hypervisor_name = "qemu"
+        agent_name = "agent"
+
+    Passes:
+        [agent.kata]
+        dial_timeout_ms = 10
+        [runtime]
+        hypervisor_name = "qemu"
+        agent_name = "kata"
+    """
+    yield from _named_table(cfg, "agent_name", "agent")
+
+
+CHECKS: Final = (
+    (MULTIPLE_HYPERVISOR_TABLES, check_multiple_hypervisor_tables),
+    (MULTIPLE_AGENT_TABLES, check_multiple_agent_tables),
+    (HYPERVISOR_NAME_INVALID, check_hypervisor_name),
+    (NO_HYPERVISOR_TABLE, check_no_hypervisor_table),
+    (RUNTIME_NAME_MISSING, check_runtime_name),
+    (HYPERVISOR_NAME_MISSING, check_hypervisor_name_missing),
+    (AGENT_NAME_MISSING, check_agent_name_missing),
+    (HYPERVISOR_TABLE_MISSING, check_hypervisor_table_missing),
+    (AGENT_TABLE_MISSING, check_agent_table_missing),
+)
