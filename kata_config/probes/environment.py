@@ -38,6 +38,8 @@ def probe_nested(ctx: ProbeContext, facts: HostFacts) -> CheckResult | None:
     module = facts.vendor.kvm_module if facts.vendor else _NESTED_PARAM.get(ctx.arch)
     if module is None or (facts.pvm and not facts.flags & {"vmx", "svm"}):
         return None
+    if not ctx.host.is_dir(f"sys/module/{module}"):
+        return None
     rel = f"sys/module/{module}/parameters/nested"
     value = ctx.host.read_value(rel)
     if value is None:
