@@ -1,0 +1,65 @@
+"""Layering rules from STYLE.md, checked on the source so they cannot drift."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+PACKAGE: Final = Path(__file__).resolve().parents[1] / "kata_config"
+UI_ONLY: Final = ("typer", "rich", "click")
+UI_PACKAGES: Final = ("cli", "render")
+DATA_PREFIXES: Final = ("values_", "hv_")  # value tables: one entry per key, long by nature
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _library_modules() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py")
+            if p.relative_to(PACKAGE).parts[0] not in UI_PACKAGES]
+
+
+def test_only_cli_and_render_import_typer_or_rich() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(n for n in _imports(path)
+                                               if n.split(".")[0] in UI_ONLY)
+        for path in _library_modules()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_library_never_imports_the_bundled_runtime() -> None:
+    offenders = [str(p.relative_to(PACKAGE)) for p in _library_modules()
+                 if any(n.split(".")[0] == "kata_runtime" for n in _imports(p))]
+    assert offenders == []
+
+
+def test_importing_the_library_stays_lean() -> None:
+    """The validate path must not pull heavy modules in at import time (they load lazily)."""
+    code = (
+        "import sys, kata_config.pipeline, kata_config.probes;"
+        "heavy = {'typer', 'rich', 'jsonschema', 'tomlkit', 'pyudev', 'cpuinfo'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_modules_stay_small() -> None:
+    """Roughly 200 lines a module (STYLE.md); data tables may run longer, logic may not."""
+    too_long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+                if not p.name.startswith(DATA_PREFIXES)
+                and (n := len(p.read_text(encoding="utf-8").splitlines())) > 450}
+    assert too_long == {}
