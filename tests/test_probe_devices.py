@@ -44,12 +44,18 @@ def test_partial_host_explains_each_problem() -> None:
     got = _run("x86_64-dev-partial")
     assert got["device.kvm"].status is Status.FAIL
     assert "10:99, expected 10:232" in got["device.kvm"].message
-    assert got["device.vhost-net"].status is Status.FAIL
+    # Without a config vhost-net is only assumed needed, as the module check assumes it.
+    assert got["device.vhost-net"].status is Status.WARN
     assert got["device.vhost-net"].remedy == "sudo modprobe vhost_net"
     # vhost-vsock is optional for the check itself (config-aware checks decide the rest).
     assert got["device.vhost-vsock"].status is Status.WARN
     assert got["device.tun"].status is Status.FAIL
     assert "not a character device" in got["device.tun"].message
+
+
+def test_a_config_that_uses_vhost_net_needs_it() -> None:
+    cfg = KataConfig({"hypervisor": {"qemu": {"disable_vhost_net": False}}}, "go", "x86_64")
+    assert _run("x86_64-dev-partial", cfg)["device.vhost-net"].status is Status.FAIL
 
 
 def test_disable_vhost_net_makes_the_device_unneeded() -> None:

@@ -46,8 +46,8 @@ DEVICES: Final = (
         10,
         238,
         "sudo modprobe vhost_net",
-        Status.FAIL,
-        "Kata's network endpoints use vhost-net",
+        Status.WARN,  # FAIL once a config is known to use it (see _missing_status)
+        "Kata's network endpoints use vhost-net unless disable_vhost_net = true",
     ),
     DeviceSpec(
         "device.vhost-vsock",
@@ -94,11 +94,13 @@ def parse_dev_number(text: str | None) -> tuple[int, int] | None:
 def _from_udev(spec: DeviceSpec) -> NodeFacts | None:
     try:
         import pyudev  # heavy (libudev through ctypes): only when it can help
-
+    except ImportError:
+        return None
+    try:
         device = pyudev.Devices.from_name(pyudev.Context(), "misc", spec.misc)
         number = device.device_number
-    except Exception:  # noqa: BLE001 - no libudev or no such device: the plain answer stands
-        return None
+    except (pyudev.DeviceNotFoundError, ImportError, OSError, ValueError):
+        return None  # no libudev, or udev does not know the device: the plain answer stands
     node = device.device_node
     return NodeFacts(node, (os.major(number), os.minor(number)) if number else None, "libudev")
 
@@ -118,7 +120,7 @@ def _check(ctx: ProbeContext, spec: DeviceSpec, facts: NodeFacts) -> CheckResult
         + (f"{facts.number[0]}:{facts.number[1]}" if facts.number else "no such device")
     ]
     if st is None:
-        status = spec.missing
+        status = _missing_status(ctx, spec)
         message = f"{shown} is missing ({spec.why})"
         return CheckResult(spec.id, status, message, "; ".join(evidence), spec.load)
     if not ctx.host.is_device(node):
@@ -184,6 +186,14 @@ def probe_devices(ctx: ProbeContext) -> Iterator[CheckResult]:
                 spec.id, Status.SKIP, f"not needed: {_not_needed(ctx, spec)}", result.evidence
             )
         yield result
+
+
+def _missing_status(ctx: ProbeContext, spec: DeviceSpec) -> Status:
+    """vhost-net is only assumed needed without a config; a config that uses it needs it."""
+    if ctx.config is None or spec.id != "device.vhost-net":
+        return spec.missing
+    used = ctx.config.active_hypervisor not in (None, "remote") and not _not_needed(ctx, spec)
+    return Status.FAIL if used else spec.missing
 
 
 def _not_needed(ctx: ProbeContext, spec: DeviceSpec) -> str:

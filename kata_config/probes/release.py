@@ -85,21 +85,28 @@ def fetch(url: str, timeout: float = TIMEOUT, limit: int = MAX_BYTES) -> bytes:
     """
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"unsupported URL {url!r}: only http and https are fetched")
-    outcome: list[bytes | Exception] = []
+    outcome: list[bytes | Exception] = []  # filled by the worker thread
     worker = threading.Thread(
         target=_fetch_into, args=(url, timeout, limit, outcome), daemon=True, name="kata-release"
     )
     worker.start()
     worker.join(timeout)
+    late = TimeoutError(f"no complete answer within {timeout:g} s")
     if not outcome:
-        raise TimeoutError(f"no complete answer within {timeout:g} s")
+        raise late
     if isinstance(outcome[0], Exception):
+        # A socket timeout inside the worker (raw or wrapped by urllib) is the same deadline.
+        if isinstance(outcome[0], TimeoutError) or isinstance(
+            getattr(outcome[0], "reason", None), TimeoutError
+        ):
+            raise late from None
         raise outcome[0]
     return outcome[0]
 
 
 def _fetch_into(url: str, timeout: float, limit: int, outcome: list[bytes | Exception]) -> None:
-    import urllib.error  # ~15 ms of imports, paid only when network checks are on
+    import http.client  # ~15 ms of imports, paid only when network checks are on
+    import urllib.error
     import urllib.request
 
     deadline = time.monotonic() + timeout
@@ -122,7 +129,7 @@ def _fetch_into(url: str, timeout: float, limit: int, outcome: list[bytes | Exce
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response open
         outcome.append(OSError(f"HTTP {exc.code} {exc.reason}"))
-    except Exception as exc:  # noqa: BLE001 - handed to the caller; a thread must not raise
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # handed to the caller
         outcome.append(exc)
 
 
