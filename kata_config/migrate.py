@@ -206,16 +206,19 @@ def _force_guest_pull(e: _Edit, forward: bool) -> None:
                 ["force_guest_pull"] if value else [],
                 "runtime-rs lists it in experimental",
             )
-        elif not forward and "force_guest_pull" in _plain(table.get("experimental", [])):
-            rest = [f for f in _plain(table["experimental"]) if f != "force_guest_pull"]
-            table["experimental"] = rest
-            table["experimental_force_guest_pull"] = True
+        elif not forward and "experimental" in table:
+            # Go has an explicit switch; write it either way so a round trip keeps it.
+            features = _plain(table["experimental"])
+            value = "force_guest_pull" in features
+            if value:
+                table["experimental"] = [f for f in features if f != "force_guest_pull"]
+            table["experimental_force_guest_pull"] = value
             e.log(
                 "moved",
                 f"{name}.experimental",
                 f"{name}.experimental_force_guest_pull",
-                ["force_guest_pull"],
-                True,
+                features,
+                value,
                 "the Go runtime has a switch for it (and refuses any experimental entry)",
             )
 
@@ -391,10 +394,16 @@ def touched_keys(migration: Migration) -> set[str]:
     return {k for s in migration.steps for k in (s.key, s.target) if k}
 
 
+def explains(migration: Migration, key: str) -> bool:
+    """True when a step of ``migration`` is about ``key`` or a table holding it."""
+    return any(key == k or key.startswith(f"{k}.") for k in touched_keys(migration))
+
+
 __all__ = [
     "MigrateError",
     "Migration",
     "Step",
+    "explains",
     "migrate_file",
     "migrate_text",
     "touched_keys",
