@@ -1,0 +1,47 @@
+"""The built wheel installs into a fresh venv and its console script validates a real config."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import RENDERED, require_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+                   check=True, capture_output=True)
+    (built,) = out.glob("kata_config-*.whl")
+    return built
+
+
+def test_wheel_ships_schema_defaults_and_types(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "kata_config/schema/kata-configuration.schema.json" in names
+    assert "kata_config/py.typed" in names
+    assert any(n.startswith("kata_config/_defaults/") and n.endswith(".toml") for n in names)
+
+
+def test_wheel_installs_and_validates_a_corpus_file(wheel: Path, tmp_path: Path) -> None:
+    require_corpus()
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    pip = env_dir / "bin" / "pip"
+    subprocess.run([str(pip), "install", "--quiet", str(wheel)], check=True,
+                   capture_output=True)
+    config = RENDERED / "x86_64" / "runtime-go" / "configuration-qemu.toml"
+    result = subprocess.run(
+        [str(env_dir / "bin" / "kata-config"), "validate", str(config), "--arch", "x86_64",
+         "--runtime", "go", "--format", "json"],
+        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"errors": 0' in result.stdout
