@@ -17,8 +17,8 @@ from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import Runtime
 from kata_config.model import KataConfig
 from kata_config.validators import CHECKS, RULES, run_checks
-from kata_config.validators.boot import verity_problem
 from kata_config.validators.numa import node_list_ok
+from kata_config.validators.verity import verity_problem
 from tests.corpus import arch_of, corpus_id, rendered_configs, require_corpus, runtime_of
 
 FIXTURES: Final = Path(__file__).parent / "fixtures" / "configs"

@@ -25,19 +25,23 @@ from kata_config.validators import (
     memory,
     network,
     numa,
+    runtime_names,
     runtime_table,
     sections,
     security,
     sharedfs,
+    verity,
 )
 
 Check = Callable[[KataConfig], Iterator[Issue]]
 
 CHECKS: Final[tuple[tuple[Rule, Check], ...]] = (
     *sections.CHECKS,
+    *runtime_names.CHECKS,
     *cpu.CHECKS,
     *memory.CHECKS,
     *boot.CHECKS,
+    *verity.CHECKS,
     *block.CHECKS,
     *sharedfs.CHECKS,
     *devices.CHECKS,

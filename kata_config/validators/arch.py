@@ -1,4 +1,4 @@
-"""Rules that depend on the target architecture (QEMU machine type, IOMMU, pflash, CCA)."""
+"""Rules that depend on the target architecture (machine type, IOMMU, pflash, ppc64le memory)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Final
 from kata_config.arch import ARCHES
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.model import KataConfig
-from kata_config.validators._util import as_str, is_true, str_list
+from kata_config.validators._util import as_int, as_str, hkey, hv_tables, is_true, str_list
 
 MACHINE_TYPE_ARCH = Rule(
     "machine-type-arch",
@@ -23,6 +23,19 @@ IOMMU_ARCH_UNSUPPORTED = Rule(
 PFLASHES_COUNT = Rule(
     "pflashes-count", Severity.ERROR, "Go qemu on aarch64 needs 0 or exactly 2 pflashes"
 )
+
+PPC64LE_MEMORY_ADJUSTED = Rule(
+    "ppc64le-memory-adjusted",
+    Severity.WARNING,
+    "runtime-rs on ppc64le raises memory to 1024 MiB and aligns it down to 256 MiB",
+)
+PPC64LE_MAXMEMORY_TOO_SMALL = Rule(
+    "ppc64le-maxmemory-too-small",
+    Severity.ERROR,
+    "runtime-rs on ppc64le needs aligned default_maxmemory above aligned default_memory",
+)
+
+_PPC_ALIGN: Final = 256
 
 
 def check_machine_type(cfg: KataConfig) -> Iterator[Issue]:
@@ -124,8 +137,80 @@ def check_pflashes(cfg: KataConfig) -> Iterator[Issue]:
         )
 
 
+def check_ppc64le_memory(cfg: KataConfig) -> Iterator[Issue]:
+    """Memory sizes runtime-rs rewrites on ppc64le.
+
+    On ppc64le runtime-rs raises ``default_memory`` to at least 1024 MiB and aligns
+    ``default_memory`` and ``default_maxmemory`` down to a multiple of 256 MiB, silently.
+
+    Fails:
+        # kata-config: --runtime rs --arch ppc64le
+        [hypervisor.qemu]
+        default_memory = 1000
+
+    Passes:
+        # kata-config: --runtime rs --arch ppc64le
+        [hypervisor.qemu]
+        default_memory = 2048
+    """
+    if cfg.runtime != "rs" or cfg.arch != "ppc64le":
+        return
+    for name, table in hv_tables(cfg):
+        for key in ("default_memory", "default_maxmemory"):
+            value = as_int(table.get(key))
+            if not value or value < 0:
+                continue
+            raised = max(value, 1024) if key == "default_memory" else value
+            aligned = raised - raised % _PPC_ALIGN
+            if aligned != value:
+                yield Issue(
+                    hkey(name, key),
+                    f"{key} ({value} MiB) becomes {aligned} MiB on ppc64le (runtime-rs raises "
+                    "memory to 1024 MiB and aligns to 256 MiB); write a multiple of 256",
+                )
+
+
+def check_ppc64le_maxmemory(cfg: KataConfig) -> Iterator[Issue]:
+    """Aligned ``default_maxmemory`` not above aligned ``default_memory`` (runtime-rs, ppc64le).
+
+    After the ppc64le adjustment (memory ≥ 1024 MiB, both aligned down to 256 MiB)
+    runtime-rs refuses to load when the maximum is not larger than the boot memory.
+    ``default_maxmemory = 0`` (host RAM) is not checked.
+
+    Fails:
+        # kata-config: --runtime rs --arch ppc64le
+        [hypervisor.qemu]
+        default_memory = 2048
+        default_maxmemory = 2200
+
+    Passes:
+        # kata-config: --runtime rs --arch ppc64le
+        [hypervisor.qemu]
+        default_memory = 2048
+        default_maxmemory = 4096
+    """
+    if cfg.runtime != "rs" or cfg.arch != "ppc64le":
+        return
+    for name, table in hv_tables(cfg):
+        mem = as_int(table.get("default_memory"))
+        maxm = as_int(table.get("default_maxmemory"))
+        if mem is None or mem <= 0 or maxm is None or maxm <= 0:
+            continue
+        mem_al = max(mem, 1024) // _PPC_ALIGN * _PPC_ALIGN
+        max_al = maxm // _PPC_ALIGN * _PPC_ALIGN
+        if max_al <= mem_al:
+            yield Issue(
+                hkey(name, "default_maxmemory"),
+                f"default_maxmemory ({maxm} MiB, aligned {max_al}) is not above default_memory "
+                f"({mem} MiB, aligned {mem_al}): runtime-rs refuses to load on ppc64le; set "
+                f"default_maxmemory to at least {mem_al + _PPC_ALIGN} or 0",
+            )
+
+
 CHECKS: Final = (
     (MACHINE_TYPE_ARCH, check_machine_type),
     (IOMMU_ARCH_UNSUPPORTED, check_iommu_arch),
     (PFLASHES_COUNT, check_pflashes),
+    (PPC64LE_MEMORY_ADJUSTED, check_ppc64le_memory),
+    (PPC64LE_MAXMEMORY_TOO_SMALL, check_ppc64le_maxmemory),
 )

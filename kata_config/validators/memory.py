@@ -27,16 +27,6 @@ MEMORY_SLOTS_REQUIRED = Rule(
     Severity.ERROR,
     "runtime-rs firecracker has no default for memory_slots and refuses 0",
 )
-PPC64LE_MEMORY_ADJUSTED = Rule(
-    "ppc64le-memory-adjusted",
-    Severity.WARNING,
-    "runtime-rs on ppc64le raises memory to 1024 MiB and aligns it down to 256 MiB",
-)
-PPC64LE_MAXMEMORY_TOO_SMALL = Rule(
-    "ppc64le-maxmemory-too-small",
-    Severity.ERROR,
-    "runtime-rs on ppc64le needs aligned default_maxmemory above aligned default_memory",
-)
 GUEST_SWAP_QEMU = Rule(
     "guest-swap-qemu", Severity.ERROR, "runtime-rs qemu refuses enable_guest_swap = true"
 )
@@ -47,7 +37,6 @@ VHOST_USER_STORE_NEEDS_HUGEPAGES = Rule(
 )
 
 _RS_MIN_MEMORY: Final = {"firecracker": 128}
-_PPC_ALIGN: Final = 256
 
 
 def check_memory_replaced(cfg: KataConfig) -> Iterator[Issue]:
@@ -170,76 +159,6 @@ _SLOTS_MSG: Final = (
 )
 
 
-def check_ppc64le_memory(cfg: KataConfig) -> Iterator[Issue]:
-    """Memory sizes runtime-rs rewrites on ppc64le.
-
-    On ppc64le runtime-rs raises ``default_memory`` to at least 1024 MiB and aligns
-    ``default_memory`` and ``default_maxmemory`` down to a multiple of 256 MiB, silently.
-
-    Fails:
-        # kata-config: --runtime rs --arch ppc64le
-        [hypervisor.qemu]
-        default_memory = 1000
-
-    Passes:
-        # kata-config: --runtime rs --arch ppc64le
-        [hypervisor.qemu]
-        default_memory = 2048
-    """
-    if cfg.runtime != "rs" or cfg.arch != "ppc64le":
-        return
-    for name, table in hv_tables(cfg):
-        for key in ("default_memory", "default_maxmemory"):
-            value = as_int(table.get(key))
-            if not value or value < 0:
-                continue
-            raised = max(value, 1024) if key == "default_memory" else value
-            aligned = raised - raised % _PPC_ALIGN
-            if aligned != value:
-                yield Issue(
-                    hkey(name, key),
-                    f"{key} ({value} MiB) becomes {aligned} MiB on ppc64le (runtime-rs raises "
-                    "memory to 1024 MiB and aligns to 256 MiB); write a multiple of 256",
-                )
-
-
-def check_ppc64le_maxmemory(cfg: KataConfig) -> Iterator[Issue]:
-    """Aligned ``default_maxmemory`` not above aligned ``default_memory`` (runtime-rs, ppc64le).
-
-    After the ppc64le adjustment (memory ≥ 1024 MiB, both aligned down to 256 MiB)
-    runtime-rs refuses to load when the maximum is not larger than the boot memory.
-    ``default_maxmemory = 0`` (host RAM) is not checked.
-
-    Fails:
-        # kata-config: --runtime rs --arch ppc64le
-        [hypervisor.qemu]
-        default_memory = 2048
-        default_maxmemory = 2200
-
-    Passes:
-        # kata-config: --runtime rs --arch ppc64le
-        [hypervisor.qemu]
-        default_memory = 2048
-        default_maxmemory = 4096
-    """
-    if cfg.runtime != "rs" or cfg.arch != "ppc64le":
-        return
-    for name, table in hv_tables(cfg):
-        mem = as_int(table.get("default_memory"))
-        maxm = as_int(table.get("default_maxmemory"))
-        if mem is None or mem <= 0 or maxm is None or maxm <= 0:
-            continue
-        mem_al = max(mem, 1024) // _PPC_ALIGN * _PPC_ALIGN
-        max_al = maxm // _PPC_ALIGN * _PPC_ALIGN
-        if max_al <= mem_al:
-            yield Issue(
-                hkey(name, "default_maxmemory"),
-                f"default_maxmemory ({maxm} MiB, aligned {max_al}) is not above default_memory "
-                f"({mem} MiB, aligned {mem_al}): runtime-rs refuses to load on ppc64le; set "
-                f"default_maxmemory to at least {mem_al + _PPC_ALIGN} or 0",
-            )
-
-
 def check_guest_swap_qemu(cfg: KataConfig) -> Iterator[Issue]:
     """``enable_guest_swap = true`` for qemu under runtime-rs.
 
@@ -297,8 +216,6 @@ CHECKS: Final = (
     (MEMORY_BELOW_VMM_MINIMUM, check_memory_below_vmm_minimum),
     (MEMORY_SLOTS_ZERO, check_memory_slots_zero),
     (MEMORY_SLOTS_REQUIRED, check_memory_slots_required),
-    (PPC64LE_MEMORY_ADJUSTED, check_ppc64le_memory),
-    (PPC64LE_MAXMEMORY_TOO_SMALL, check_ppc64le_maxmemory),
     (GUEST_SWAP_QEMU, check_guest_swap_qemu),
     (VHOST_USER_STORE_NEEDS_HUGEPAGES, check_vhost_user_store),
 )
