@@ -18,7 +18,8 @@ from tests.corpus import rendered_configs, require_corpus
 
 
 def _check_jsonschema() -> str:
-    exe = shutil.which("check-jsonschema") or str(Path(sys.executable).with_name("check-jsonschema"))
+    beside = Path(sys.executable).with_name("check-jsonschema")
+    exe = shutil.which("check-jsonschema") or str(beside)
     if not Path(exe).exists():
         pytest.fail("check-jsonschema is not installed: pip install -e '.[dev]'")
     return exe

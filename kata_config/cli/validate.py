@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -36,18 +35,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-@cache
-def _source_lines(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read(4 << 20).splitlines()
-    except OSError:
-        return []
+class _Sources:
+    """Reads each input file once per run to show the offending line under a finding."""
 
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str]] = {}
 
-def _source_line(path: str, line: int) -> str | None:
-    lines = _source_lines(path)
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    def __call__(self, path: str, line: int) -> str | None:
+        if path not in self._lines:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    self._lines[path] = handle.read(4 << 20).splitlines()
+            except OSError:
+                self._lines[path] = []
+        lines = self._lines[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def validate(
@@ -87,7 +89,7 @@ def validate(
         if not os.path.lexists(path):
             raise _fail(f"{path}: no such file or directory")
     report = validate_files(paths, runtime.value, target_arch)
-    RENDERERS[fmt.value](report, sys.stdout, _source_line, wants_colour())
+    RENDERERS[fmt.value](report, sys.stdout, _Sources(), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
     raise typer.Exit(2 if unreadable else report.exit_code(strict))
 
