@@ -14,6 +14,7 @@ from kata_config.cli import check as check
 from kata_config.cli import defaults as defaults
 from kata_config.cli import diff as diff
 from kata_config.cli import migrate as migrate
+from kata_config.cli import snapshot as snapshot
 from kata_config.cli import validate as validate
 
 app = typer.Typer(
@@ -24,7 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (validate, check, defaults, diff, migrate):
+for _module in (validate, check, defaults, diff, migrate, snapshot):
     _module.register(app)
 
 

@@ -1,0 +1,56 @@
+"""``kata-config snapshot``: capture the host files the probes read, or unpack a capture."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(f"kata-config snapshot: {message}\n")
+    return typer.Exit(2)
+
+
+def snapshot(
+    archive: Annotated[Path, typer.Argument(help="The .tar.gz to write (or, with --extract, "
+                                            "to read).", show_default=False)],
+    dest: Annotated[Path | None, typer.Argument(help="With --extract: the empty directory to "
+                                                "unpack into.", show_default=False)] = None,
+    extract: Annotated[bool, typer.Option("--extract", help="Unpack ARCHIVE into DEST for "
+                                          "check --root.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing ARCHIVE.")] = False,
+) -> None:
+    """Capture exactly the host files the checks read into ARCHIVE, for check --root elsewhere.
+
+    Only /proc, /sys, /dev, /etc/kata-containers, /usr/share/defaults/kata-containers,
+    /opt/kata and /lib/modules are ever stored; device nodes become empty files. Live-only
+    checks (the KVM ioctls) are not captured and show as SKIP on the snapshot.
+    """
+    from kata_config.arch import UnknownArchError, normalize
+    from kata_config.snapshot import SnapshotError, extract_snapshot, files_of, take_snapshot
+
+    try:
+        if extract:
+            if dest is None:
+                raise _fail("--extract needs ARCHIVE and DEST")
+            names = extract_snapshot(archive, dest)
+            sys.stdout.write(f"unpacked {len(names)} entries into {dest}; "
+                             f"run: kata-config check --root {dest}\n")
+            return
+        if dest is not None:
+            raise _fail("DEST is only used with --extract")
+        snap = take_snapshot(archive, normalize(os.uname().machine), force)
+    except (SnapshotError, UnknownArchError) as exc:
+        raise _fail(str(exc)) from None
+    count = len(list(files_of(snap)))
+    sys.stdout.write(f"wrote {archive}: {count} files from {snap.meta['arch']} host "
+                     f"(kernel {snap.meta['kernel_release'] or 'unknown'})\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``snapshot`` to the app."""
+    app.command("snapshot")(snapshot)
