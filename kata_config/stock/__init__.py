@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kata_config.keys.spec import RUNTIMES, Runtime
 from kata_config.stock.spec import Template
-from kata_config.stock.templates import TEMPLATES
+from kata_config.stock.values_templates import TEMPLATES
 
 
 class UnknownDefaultError(LookupError):

@@ -15,7 +15,7 @@ from typing import Any, Final
 from kata_config.stock.arch import apply_arch
 from kata_config.stock.keypath import split_key
 from kata_config.stock.spec import Template
-from kata_config.stock.templates import TEMPLATES
+from kata_config.stock.values_templates import TEMPLATES
 
 Describe = Callable[[str], str]
 _WIDTH: Final = 99
