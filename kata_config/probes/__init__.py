@@ -1,8 +1,8 @@
 """The probe registry: every host check ``kata-config check`` runs, and the runner.
 
 ``_MODULES`` is the whole list of probe modules, in report order. Each one exports
-``PROBES: Final[tuple[Probe, ...]]`` and ``CHECK_IDS: Final[tuple[str, ...]]`` (the ids its
-probes may emit, for ``--list``; ``module.*``-style families are listed by their prefix).
+``PROBES: Final[tuple[Probe, ...]]`` and ``CHECK_IDS: Final[tuple[str, ...]]`` (every id its
+probes may emit, for ``--list`` and for validating ``--only``).
 Adding a module is a one-line edit of ``_MODULES``.
 
 The runner never lets a probe crash the run: an exception becomes a FAIL result that names
