@@ -2,7 +2,7 @@
 
 Plain ``/sys/class/misc/<name>/dev`` and ``/dev`` come first: they settle the usual case in
 microseconds, and they are the only source on a snapshot, where a device node is an empty
-regular file. When they do not (node missing or numbered wrong) on a live host, libudev is asked
+regular file. When the kernel has the device but the node is not right, libudev is asked
 through pyudev, because udev rules may have put the node elsewhere; importing pyudev costs about
 35 ms, three times what the whole check should take, so it is only paid when it can help.
 """
@@ -176,8 +176,11 @@ def _access(spec: DeviceSpec, shown: str, st: os.stat_result, evidence: list[str
 def probe_devices(ctx: ProbeContext) -> Iterator[CheckResult]:
     """Check /dev/kvm, /dev/vhost-net, /dev/vhost-vsock and /dev/net/tun."""
     for spec in DEVICES:
-        result = _check(ctx, spec, _from_sysfs(ctx, spec))
-        if ctx.live and result.status is not Status.PASS:
+        plain = _from_sysfs(ctx, spec)
+        result = _check(ctx, spec, plain)
+        # udev reads the same sysfs: it can only help when the kernel has the device but the
+        # node is not where we looked (a udev rule may have moved or renamed it).
+        if ctx.live and result.status is not Status.PASS and plain.number is not None:
             facts = _from_udev(spec)
             if facts is not None and facts.node is not None:
                 result = _check(ctx, spec, facts)
