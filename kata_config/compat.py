@@ -175,6 +175,8 @@ def comment_placeholders(text: str) -> Iterator[tuple[int, int, str]]:
 
     Harmless in itself, but a sign the file came from a build that did not know the variable.
     """
+    if "@" not in text:
+        return
     for lineno, line in enumerate(text.splitlines(), 1):
         hash_at = line.find("#")
         if hash_at < 0 or line[:hash_at].strip():
