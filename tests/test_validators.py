@@ -233,3 +233,22 @@ def test_message_names_both_values() -> None:
         "default_vcpus (8) exceeds default_maxvcpus (4): QEMU fails to start; set "
         "default_maxvcpus to at least 8 or lower default_vcpus"
     ]
+
+
+def test_huge_integers_do_not_crash_numeric_rules() -> None:
+    """tomllib accepts integers far past 64 bits; float() of one overflows (found by fuzzing)."""
+    import tempfile
+    from pathlib import Path
+
+    from kata_config.findings import Severity
+    from kata_config.load import load_config
+    from kata_config.pipeline import findings_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "configuration.toml"
+        path.write_text("[hypervisor.qemu]\ndefault_vcpus = " + "9" * 400 + "\n"
+                        "default_maxvcpus = " + "9" * 400 + "\ndefault_memory = -" + "9" * 40
+                        + "\n")
+        findings = findings_for(load_config(path), "rs", "ppc64le")
+    assert "internal-error" not in {f.rule_id for f in findings}
+    assert any(f.severity == Severity.ERROR for f in findings)

@@ -6,6 +6,7 @@ every reader returns None for a value of an unexpected type and the rule simply 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -43,7 +44,10 @@ def as_num(value: Any) -> float | None:
     """The value as a number if it is a TOML integer or float, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # tomllib accepts integers far past 64 bits
+        return math.inf if value > 0 else -math.inf
 
 
 def as_str(value: Any) -> str | None:
