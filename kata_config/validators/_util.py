@@ -69,6 +69,8 @@ def str_list(value: Any) -> list[str] | None:
 
 def num_text(value: float) -> str:
     """A number as the operator wrote it: ``8`` rather than ``8.0``."""
+    if not math.isfinite(value):
+        return "a number too large to use"
     return str(int(value)) if value == int(value) else str(value)
 
 
