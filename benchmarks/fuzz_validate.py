@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner
 
-from kata_config.cli import app  # noqa: E402
-from kata_config.pipeline import validate_file  # noqa: E402
-from tests.mutations import mutate, seeds  # noqa: E402
+from kata_config.cli import app
+from kata_config.pipeline import validate_file
+from tests.mutations import mutate, seeds
 
 ARCHES = ("x86_64", "aarch64", "ppc64le", "s390x")
 
@@ -55,7 +55,7 @@ def main() -> int:
                        or "Traceback" in result.output
                        or not (result.exception is None
                                or isinstance(result.exception, SystemExit)))
-            except Exception as exc:  # noqa: BLE001 - the point of the run is to catch these
+            except Exception as exc:  # the point of the run is to catch these
                 bad, result = True, None
                 print(f"case {case}: library raised {type(exc).__name__}: {exc}")
             if bad:

@@ -21,7 +21,9 @@ _LITERALS: Final = (
     b'"' + b"x" * 100_000 + b'"', b"[" * 50 + b"]" * 50, b'"@SOME_VAR@"', b'"\\u0000"',
     b'"(unclosed"', b'["^path$", "[a-"]',
 )
-FALLBACK: Final = Path(__file__).parent / "fixtures" / "configs" / "valid" / "schema-type" / "number.toml"
+FALLBACK: Final = (
+    Path(__file__).parent / "fixtures" / "configs" / "valid" / "schema-type" / "number.toml"
+)
 
 
 def seeds() -> list[bytes]:

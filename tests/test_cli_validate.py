@@ -36,7 +36,7 @@ def test_warning_exits_0_but_1_under_strict() -> None:
 
 
 def test_text_line_names_place_rule_and_fix() -> None:
-    code, out = _run("validate", str(TYPO), "--arch", "x86_64")
+    _, out = _run("validate", str(TYPO), "--arch", "x86_64")
     first, source = out.splitlines()[:2]
     assert first.startswith(f"{TYPO}:8:1: warning unknown-key ")
     assert "did you mean 'default_vcpus'?" in first
