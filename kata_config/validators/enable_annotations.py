@@ -25,8 +25,8 @@ ANNOTATION_NEVER_MATCHES = Rule(
 )
 ANNOTATION_UNANCHORED = Rule(
     "annotation-unanchored",
-    Severity.INFO,
-    "an unanchored enable_annotations entry also enables other annotations",
+    Severity.WARNING,
+    "an unanchored enable_annotations entry also enables host-path or asset annotations",
 )
 ANNOTATION_PATH_LIST_EMPTY = Rule(
     "annotation-path-list-empty",
@@ -155,12 +155,20 @@ def check_never_matches(cfg: KataConfig) -> Iterator[Issue]:
         )
 
 
+def _sensitive(suffix: str) -> bool:
+    """Annotations that pick host files or binaries (or vouch for them with a hash)."""
+    return suffix.endswith(("path", "_hash", "daemon", "_source", "extra_args")) or suffix in (
+        "kernel", "image", "initrd", "firmware", "firmware_volume", "pflashes")
+
+
 def check_unanchored(cfg: KataConfig) -> Iterator[Issue]:
-    """An unanchored entry that enables more annotations than its own name.
+    """An unanchored entry that also enables annotations choosing host files or binaries.
 
     Entries are regular expressions matched anywhere in the suffix: ``"path"`` also
-    enables ``jailer_path``, ``vhost_user_store_path`` and others. Anchor it
-    (``"^path$"``) to enable exactly one annotation.
+    enables ``jailer_path``, ``vhost_user_store_path`` and others, so a pod may then pick
+    more host files than the operator meant to allow. Anchor it (``"^path$"``) to enable
+    exactly one annotation. Widening to harmless annotations (upstream's ``"enable_iommu"``
+    also matches ``enable_iommu_platform``) is not reported.
 
     Fails:
         [hypervisor.qemu]
@@ -176,7 +184,7 @@ def check_unanchored(cfg: KataConfig) -> Iterator[Issue]:
         if pattern is None or entry not in suffixes:
             continue
         others = sorted(s for s in suffixes if s != entry and pattern.search(s))
-        if others:
+        if any(_sensitive(other) for other in others):
             yield Issue(
                 hkey(name, "enable_annotations"),
                 f"enable_annotations[{index}] = {entry!r} also enables {', '.join(others)}; "
