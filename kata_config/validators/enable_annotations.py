@@ -172,11 +172,13 @@ def check_unanchored(cfg: KataConfig) -> Iterator[Issue]:
 
     Fails:
         [hypervisor.qemu]
-        enable_annotations = ["kernel"]
+        enable_annotations = ["path"]
+        valid_hypervisor_paths = ["/usr/bin/qemu-system-x86_64"]
 
     Passes:
         [hypervisor.qemu]
-        enable_annotations = ["^kernel$"]
+        enable_annotations = ["^path$"]
+        valid_hypervisor_paths = ["/usr/bin/qemu-system-x86_64"]
     """
     suffixes = annotation_suffixes()
     for name, index, entry in _entries(cfg):
