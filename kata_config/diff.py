@@ -15,8 +15,9 @@ from typing import Any, Final, Literal
 
 from kata_config.findings import Finding, Severity
 from kata_config.keys.spec import REQUIRED, Runtime
+from kata_config.model import KataConfig, detect_runtime
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
-from kata_config.stock.keypath import flatten, spec_for
+from kata_config.stock.keypath import flatten, spec_for, takes_effect
 
 Kind = Literal["changed", "added", "removed"]
 CODE_DEFAULTS: Final = "code-defaults"
@@ -51,6 +52,8 @@ class DiffResult:
     runtime: Runtime
     arch: str | None
     changes: tuple[Change, ...]
+    ignored: tuple[Change, ...] = ()
+    """Differences in keys the runtime (or that hypervisor) does not read: no effect."""
 
 
 def same(a: Any, b: Any) -> bool:
@@ -76,19 +79,10 @@ def compare(baseline: Mapping[str, Any], value: Mapping[str, Any]) -> list[tuple
     return out
 
 
-def detect_runtime(data: Mapping[str, Any]) -> Runtime:
-    """runtime-rs when ``[runtime] hypervisor_name`` is set (it is required there), else Go."""
-    table = data.get("runtime")
-    return "rs" if isinstance(table, Mapping) and table.get("hypervisor_name") else "go"
-
-
 def active_hypervisor(data: Mapping[str, Any], runtime: Runtime) -> str | None:
-    """The hypervisor table the runtime would use, or None when the file has none."""
-    tables = [k for k, v in (data.get("hypervisor") or {}).items() if isinstance(v, Mapping)]
-    named = (data.get("runtime") or {}).get("hypervisor_name")
-    if runtime == "rs" and named in tables:
-        return str(named)
-    return tables[0] if tables else None
+    """The hypervisor table the runtime would use; failing that, the first one (or None)."""
+    cfg = KataConfig(data, runtime, arch="")  # the choice does not depend on the arch
+    return cfg.active_hypervisor or next(iter(cfg.hypervisors), None)
 
 
 def _stock_flat(stock: StockFile) -> dict[str, Any]:
@@ -189,7 +183,7 @@ def diff_config(
     data, loaded = _load(Path(path))
     flat = flatten(data)
     implied = parse_name(against)[1] if against and against != CODE_DEFAULTS else None
-    rt = runtime or implied or detect_runtime(data)
+    rt = runtime or implied or detect_runtime(data, Path(path))
     hv = active_hypervisor(data, rt)
     baseline_path: str | None = None
     if against == CODE_DEFAULTS:
@@ -207,8 +201,11 @@ def diff_config(
         except UnknownDefaultError as err:
             raise DiffError(str(err)) from err
         label, baseline_path, arch = f"stock {stock.label}", str(stock.path), stock.arch
-    changes = tuple(_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat))
-    return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes)
+    found = [_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat)]
+    changes = tuple(c for c in found if takes_effect(c.key, rt))
+    ignored = tuple(c for c in found if not takes_effect(c.key, rt))
+    return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes,
+                      ignored)
 
 
 def _change(

@@ -353,7 +353,8 @@ def migrate_text(text: str, to: Runtime, source: str = "<input>") -> Migration:
     import tomlkit
     from tomlkit.exceptions import ParseError
 
-    from kata_config.diff import active_hypervisor, detect_runtime
+    from kata_config.diff import active_hypervisor
+    from kata_config.model import detect_runtime
 
     try:
         doc = tomlkit.parse(text)

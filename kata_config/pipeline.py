@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from kata_config import compat
 from kata_config.arch import normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
 from kata_config.load import Loaded, load_config
-from kata_config.model import KataConfig
+from kata_config.model import KataConfig, detect_runtime
 from kata_config.schema import check_schema
 
 RuntimeChoice = Literal["go", "rs", "auto"]
@@ -28,7 +28,6 @@ RS_CONFIG_PATHS: Final = (
     "/usr/share/defaults/kata-containers/runtime-rs/configuration.toml",
     "/opt/kata/share/defaults/kata-containers/runtime-rs/configuration.toml",
 )
-_RS_MARKERS: Final = ("hypervisor_name", "agent_name", "name")
 
 
 def all_checks() -> tuple[tuple[Rule, Check], ...]:
@@ -36,17 +35,6 @@ def all_checks() -> tuple[tuple[Rule, Check], ...]:
     from kata_config.validators import CHECKS
 
     return (*compat.CHECKS, *CHECKS)
-
-
-def detect_runtime(data: Mapping[str, Any], path: Path | None = None) -> Runtime:
-    """runtime-rs when the file has its required ``[runtime]`` selectors (or lives in a
-    ``runtime-rs`` directory); the Go runtime otherwise."""
-    table = data.get("runtime")
-    if isinstance(table, Mapping) and any(k in table for k in _RS_MARKERS):
-        return "rs"
-    if path is not None and "runtime-rs" in path.parts:
-        return "rs"
-    return "go"
 
 
 def host_arch() -> str:

@@ -71,6 +71,9 @@ def render_diff_text(result: DiffResult, stream: IO[str], colour: bool = False) 
     for section, group in groupby(ordered, key=_section):
         lines.append([(f"[{section}]", "bold cyan")])
         lines.extend(_change_line(c, result.target) for c in group)
+    if result.ignored:
+        keys = ", ".join(c.key for c in result.ignored)
+        lines.append([(f"no effect for this runtime (not counted): {keys}", "dim")])
     counts = {k: sum(1 for c in result.changes if c.kind == k) for k in _MARK}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no differences"
     lines.append([(summary, "bold")])
@@ -101,6 +104,8 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "runtime": result.runtime,
         "arch": result.arch,
         "changes": changes,
+        "ignored": [{"key": c.key, "kind": c.kind, "baseline": c.baseline, "value": c.value}
+                    for c in result.ignored],
     }
 
 

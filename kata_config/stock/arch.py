@@ -81,6 +81,7 @@ ARCHES: Final[tuple[str, ...]] = ("x86_64", "aarch64", "ppc64le", "s390x", "risc
 ALL: Final = ARCHES
 X86_ARM: Final = ("x86_64", "aarch64")
 X86: Final = ("x86_64",)
+S390_X86: Final = ("x86_64", "s390x")  # x86_64 too: upstream renders it there (see TEMPLATES)
 
 
 def arch_values(runtime: Runtime, arch: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from kata_config.stock.arch import apply_arch
-from kata_config.stock.keypath import split_key
+from kata_config.stock.keypath import split_key, takes_effect
 from kata_config.stock.spec import Template
 from kata_config.stock.values_templates import TEMPLATES
 
@@ -33,8 +33,14 @@ def relpath(template: Template, arch: str) -> str:
 
 
 def stock_values(template: Template, arch: str) -> dict[str, Any]:
-    """Flat ``{dotted key: value}`` of one template on one arch."""
-    return apply_arch(template.values, template.arch_keys, template.runtime, arch)
+    """Flat ``{dotted key: value}`` of one template on one arch, keys without effect left out.
+
+    Upstream's templates carry keys their runtime (or hypervisor builder) never reads, such
+    as Go-only keys in the runtime-rs NVIDIA files; a stock file of ours only holds settings
+    that do something, so it validates clean and ``diff`` shows only real changes.
+    """
+    values = apply_arch(template.values, template.arch_keys, template.runtime, arch)
+    return {k: v for k, v in values.items() if takes_effect(k, template.runtime)}
 
 
 def describe(dotted: str) -> str:

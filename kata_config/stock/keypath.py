@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from kata_config.keys.spec import Table
+from kata_config.keys.spec import Runtime, Table
 
 if TYPE_CHECKING:
     from kata_config.keys.spec import KeySpec
@@ -73,3 +73,14 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[leaf] = value
     return out
+
+
+def takes_effect(dotted: str, runtime: Runtime) -> bool:
+    """False for a catalogued key that ``runtime`` (or, for a hypervisor key, that
+    hypervisor's builder) does not read; unknown keys count as taking effect."""
+    spec = spec_for(dotted)
+    if spec is None:
+        return True
+    parts = dotted.split(".")
+    hypervisor = parts[1] if parts[0] == "hypervisor" and len(parts) > 2 else None
+    return spec.read_by(runtime, hypervisor)
