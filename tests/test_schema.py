@@ -4,6 +4,7 @@ strict enough that it rejects what it should."""
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -11,10 +12,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kata_config.keys import Runtime
 from kata_config.schema import check_schema, schema_text
 from tests.corpus import rendered_configs, require_corpus
+from tests.mutations import mutate, seeds
 
 
 def _check_jsonschema() -> str:
@@ -73,3 +77,48 @@ def test_schema_is_draft_2020_12_and_valid() -> None:
     schema = json.loads(schema_text())
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"].endswith("2020-12/schema")
+
+
+def _jsonschema_keys(data: dict[str, object]) -> set[str]:
+    """Dotted keys jsonschema (with the shipped schema) objects to, extras included."""
+    from jsonschema import Draft202012Validator
+
+    from kata_config.schema import dotted
+
+    validator = Draft202012Validator(json.loads(schema_text()))
+    keys: set[str] = set()
+    for error in validator.iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})  # type: ignore[union-attr]
+            keys |= {dotted([*path, k]) for k in error.instance if k not in known}
+        else:
+            keys.add(dotted(path))
+    return keys
+
+
+def _our_keys(data: dict[str, object]) -> set[str]:
+    return {issue.key or "" for _, issue in check_schema(data, "go")}
+
+
+@pytest.mark.parametrize("path", rendered_configs() or [None], ids=lambda p: p.stem if p else "-")
+def test_native_stage_agrees_with_jsonschema_on_the_corpus(path: Path | None) -> None:
+    if path is None:
+        require_corpus()
+        return
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert _our_keys(data) == _jsonschema_keys(data) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rounds=st.integers(1, 6))
+def test_native_stage_agrees_with_jsonschema_on_mutations(seed: int, rounds: int) -> None:
+    """The catalogue walk and the generated JSON Schema must object to the same keys."""
+    corpus = seeds()
+    rnd = random.Random(seed)
+    text = mutate(rnd.choice(corpus), rnd, rounds)
+    try:
+        data = tomllib.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return
+    assert _our_keys(data) == _jsonschema_keys(data)
