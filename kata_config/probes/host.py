@@ -8,6 +8,7 @@ from pathlib import Path
 
 MAX_READ = 4 << 20
 """Largest host file read in full; /proc and /sys files are far smaller, so more means junk."""
+_CHUNK = 64 << 10
 
 
 class HostRoot:
@@ -44,12 +45,17 @@ class HostRoot:
 
     def read_bytes(self, rel: str, limit: int = MAX_READ) -> bytes | None:
         """Whole file as bytes, or None when missing, unreadable, a directory or over ``limit``."""
+        chunks: list[bytes] = []
+        size = 0
         try:
             with open(self.path(rel), "rb") as handle:
-                data = handle.read(limit + 1)
+                # small reads: procfs refuses one huge read() (ENOMEM on /proc/sys files)
+                while size <= limit and (chunk := handle.read(_CHUNK)):
+                    chunks.append(chunk)
+                    size += len(chunk)
         except (OSError, ValueError):
             return None
-        return None if len(data) > limit else data
+        return None if size > limit else b"".join(chunks)
 
     def read_value(self, rel: str) -> str | None:
         """A one-value sysfs/procfs file with surrounding white space removed."""
