@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -21,13 +22,25 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
+def installed_env() -> dict[str, str]:
+    """The environment of an installed tool: bytecode cached, as pip leaves it.
+
+    Some shells export PYTHONDONTWRITEBYTECODE, which makes every run of a Python tool
+    recompile all its modules; no installed tool runs like that.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def median_ms(argv: Sequence[str], runs: int, ok: Sequence[int] = (0, 1)) -> float:
     """Median wall time of ``runs`` runs of ``argv`` (after one warm-up), in milliseconds."""
-    subprocess.run(argv, capture_output=True, check=False)
+    env = installed_env()
+    subprocess.run(argv, capture_output=True, check=False, env=env)
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, check=False)
+        proc = subprocess.run(argv, capture_output=True, check=False, env=env)
         times.append((time.perf_counter() - start) * 1000)
         if proc.returncode not in ok:
             raise SystemExit(f"{argv[0]} exited {proc.returncode}: {proc.stderr[-500:]!r}")
