@@ -30,6 +30,7 @@ from kata_config.validators import (
     sections,
     security,
     sharedfs,
+    units,
     verity,
 )
 
@@ -54,6 +55,7 @@ CHECKS: Final[tuple[tuple[Rule, Check], ...]] = (
     *hypervisors.CHECKS,
     *security.CHECKS,
     *enable_annotations.CHECKS,
+    *units.CHECKS,
 )
 
 RULES: Final[tuple[Rule, ...]] = tuple(rule for rule, _ in CHECKS)
