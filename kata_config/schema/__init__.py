@@ -167,17 +167,20 @@ def _unknown(name: str, value: Any, path: Path, table: Table | None,
         f"built-in value instead; {hint}"))
 
 
-def _wrong_type(name: str, expected: str, value: Any, path: Path) -> tuple[Rule, Issue]:
+def _wrong_type(name: str, expected: str, value: Any, path: Path,
+                unit: str | None = None) -> tuple[Rule, Issue]:
+    fix = (f"; write a bare number of {unit}, without quotes or a unit suffix"
+           if unit and isinstance(value, str) else "")
     return SCHEMA_TYPE, Issue(dotted(path), (
         f"{name} must be {expected}, found {_found_type(value)} ({show(value)}); both "
-        "runtimes refuse to load a value of the wrong type"))
+        f"runtimes refuse to load a value of the wrong type{fix}"))
 
 
 def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path
                   ) -> Iterator[tuple[Rule, Issue]]:
     name = spec.name
     if not _is(kind, value):
-        yield _wrong_type(name, _EXPECTED[kind], value, path)
+        yield _wrong_type(name, _EXPECTED[kind], value, path, spec.unit)
         return
     allowed = spec.choices_for(None)
     if allowed and all(spec.choices.get(rt) for rt in spec.runtimes) and value not in allowed:
