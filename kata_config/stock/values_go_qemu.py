@@ -181,36 +181,20 @@ QEMU_SNP: Final = derive(
 )
 
 
+# Intel TDX: the SEV-SNP variant with TDX settings in place of the SNP-only keys.
 QEMU_TDX: Final = derive(
-    QEMU,
+    QEMU_SNP,
     {
-        "hypervisor.qemu.kernel": "/usr/share/kata-containers/vmlinuz.container",
-        "hypervisor.qemu.image": "/usr/share/kata-containers/kata-containers-confidential.img",
-        "hypervisor.qemu.tdx_quote_generation_service_socket_port": 0,
-        "hypervisor.qemu.confidential_guest": True,
-        "hypervisor.qemu.enable_annotations": [
-            "enable_iommu",
-            "kernel_params",
-            "kernel_verity_params",
-            "default_vcpus",
-            "default_memory",
-            "cc_init_data",
-        ],
-        "hypervisor.qemu.kernel_verity_params": "",
         "hypervisor.qemu.firmware": "/usr/share/ovmf/OVMF.inteltdx.fd",
-        "hypervisor.qemu.shared_fs": "none",
-        "hypervisor.qemu.disable_image_nvdimm": True,
+        "hypervisor.qemu.disable_nesting_checks": False,
         "agent.kata.dial_timeout": 60,
-        "agent.kata.launch_process_timeout": 6,
-        "runtime.static_sandbox_resource_mgmt": True,
-        "runtime.emptydir_mode": "block-encrypted",
-        "runtime.experimental_force_guest_pull": False,
+        "hypervisor.qemu.tdx_quote_generation_service_socket_port": 0,
     },
     drop=(
-        "hypervisor.qemu.extra_monitor_socket",
-        "hypervisor.qemu.hot_plug_vfio",
-        "hypervisor.qemu.cold_plug_vfio",
-        "agent.kata.cdh_api_timeout",
+        "hypervisor.qemu.sev_snp_guest",
+        "hypervisor.qemu.snp_id_block",
+        "hypervisor.qemu.snp_id_auth",
+        "hypervisor.qemu.snp_guest_policy",
     ),
 )
 
@@ -324,49 +308,20 @@ QEMU_NVIDIA_GPU_SNP: Final = derive(
 )
 
 
+# GPU on TDX: the GPU-on-SEV-SNP variant with TDX settings in place of the SNP-only keys.
 QEMU_NVIDIA_GPU_TDX: Final = derive(
-    QEMU,
+    QEMU_NVIDIA_GPU_SNP,
     {
         "hypervisor.qemu.path": "/usr/bin/qemu-system-x86_64-tdx-experimental",
-        "hypervisor.qemu.kernel": "/usr/share/kata-containers/vmlinuz-nvidia-gpu.container",
-        "hypervisor.qemu.image": (
-            "/usr/share/kata-containers/kata-containers-nvidia-gpu-confidential.img"
-        ),
-        "hypervisor.qemu.tdx_quote_generation_service_socket_port": 0,
-        "hypervisor.qemu.rootfs_type": "erofs",
-        "hypervisor.qemu.confidential_guest": True,
-        "hypervisor.qemu.enable_annotations": [
-            "enable_iommu",
-            "kernel_params",
-            "kernel_verity_params",
-            "default_vcpus",
-            "default_memory",
-            "cc_init_data",
-        ],
         "hypervisor.qemu.valid_hypervisor_paths": ["/usr/bin/qemu-system-x86_64-tdx-experimental"],
-        "hypervisor.qemu.kernel_params": (
-            "cgroup_no_v1=all pci=realloc pci=nocrs pci=assign-busses nvrc.smi.srs=1"
-        ),
-        "hypervisor.qemu.kernel_verity_params": "",
         "hypervisor.qemu.firmware": "/usr/share/ovmf/OVMF.inteltdx.fd",
-        "hypervisor.qemu.default_memory": 8192,
-        "hypervisor.qemu.shared_fs": "none",
-        "hypervisor.qemu.disable_image_nvdimm": True,
-        "hypervisor.qemu.cold_plug_vfio": "root-port",
-        "agent.kata.dial_timeout": 1200,
-        "agent.kata.launch_process_timeout": 15,
-        "agent.kata.visible_cdi_devices": False,
-        "runtime.sandbox_cgroup_only": True,
-        "runtime.static_sandbox_resource_mgmt": True,
-        "runtime.emptydir_mode": "block-encrypted",
-        "runtime.create_container_timeout": 1200,
-        "runtime.experimental_force_guest_pull": False,
-        "runtime.pod_resource_api_sock": "/var/lib/kubelet/pod-resources/kubelet.sock",
+        "hypervisor.qemu.tdx_quote_generation_service_socket_port": 0,
     },
     drop=(
-        "hypervisor.qemu.extra_monitor_socket",
-        "hypervisor.qemu.hot_plug_vfio",
-        "agent.kata.cdh_api_timeout",
+        "hypervisor.qemu.sev_snp_guest",
+        "hypervisor.qemu.snp_id_block",
+        "hypervisor.qemu.snp_id_auth",
+        "hypervisor.qemu.snp_guest_policy",
     ),
 )
 
