@@ -76,7 +76,8 @@ def check(
     from kata_config.probes.base import ProbeContext
     from kata_config.probes.config_checks import resolve
     from kata_config.probes.target import TargetError, resolve_target
-    from kata_config.render.check import RENDERERS, CheckRun, render_list, wants_colour
+    from kata_config.render import wants_colour
+    from kata_config.render.check import RENDERERS, CheckRun, render_list
 
     listed = list_checks()
     if list_:

@@ -56,8 +56,8 @@ def diff(
     """
     from kata_config.arch import UnknownArchError, normalize
     from kata_config.diff import DiffError, diff_config
+    from kata_config.render import wants_colour
     from kata_config.render.diff import DIFF_RENDERERS
-    from kata_config.render.findings import wants_colour
 
     try:
         target_arch = normalize(arch) if arch else None

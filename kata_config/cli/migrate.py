@@ -47,8 +47,8 @@ def migrate(
     """
     from kata_config.atomic import AtomicWriteError, atomic_write
     from kata_config.migrate import MigrateError, migrate_file
+    from kata_config.render import wants_colour
     from kata_config.render.diff import MIGRATE_RENDERERS
-    from kata_config.render.findings import wants_colour
 
     if write and output:
         raise _fail("pass either --write or --output, not both")

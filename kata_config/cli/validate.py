@@ -72,7 +72,8 @@ def validate(
     """
     from kata_config.arch import UnknownArchError, normalize
     from kata_config.pipeline import find_config, host_arch, validate_files
-    from kata_config.render.findings import RENDERERS, wants_colour
+    from kata_config.render import wants_colour
+    from kata_config.render.findings import RENDERERS
 
     try:
         target_arch = normalize(arch) if arch else host_arch()

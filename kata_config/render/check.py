@@ -7,7 +7,6 @@ the stream is a terminal and ``NO_COLOR`` is unset, so piped output stays byte-s
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
@@ -40,11 +39,6 @@ class CheckRun:
     def counts(self) -> Mapping[Status, int]:
         """How many results have each status."""
         return {s: sum(1 for r in self.results if r.status is s) for s in Status}
-
-
-def wants_colour(stream: IO[str]) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set."""
-    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _paint(text: str, status: Status, colour: bool) -> str:

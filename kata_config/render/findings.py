@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
@@ -177,9 +176,3 @@ RENDERERS: Final[Mapping[str, Renderer]] = {
     "json": render_json,
     "sarif": render_sarif,
 }
-
-
-def wants_colour(stream: IO[str] | None = None) -> bool:
-    """Colour only on a terminal (stdout by default), and never when NO_COLOR is set."""
-    stream = sys.stdout if stream is None else stream
-    return stream.isatty() and not os.environ.get("NO_COLOR")
