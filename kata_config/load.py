@@ -166,13 +166,6 @@ class Loaded:
                 probe = probe[:cut] if cut > 0 else ""
         return Location(str(self.main), None, None, key)
 
-    def source_line(self, path: str, line: int) -> str | None:
-        """Text of one line of one of the loaded files, for showing under a finding."""
-        for parsed in self.parsed:
-            if parsed.path == path and parsed.text is not None:
-                lines = parsed.text.splitlines()
-                return lines[line - 1] if 0 < line <= len(lines) else None
-        return None
 
 
 def _is_table(data: Mapping[str, Any], dotted: str) -> bool:
