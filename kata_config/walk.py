@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
-from kata_config.keys import Table
+from kata_config.keys.spec import Table
 
 SUB_TABLES: Final[Mapping[tuple[Table, str], Table]] = {
     (Table.HYPERVISOR, "factory"): Table.HV_FACTORY,
@@ -64,3 +64,24 @@ def _table_keys(
             for index, item in enumerate(value):
                 if isinstance(item, Mapping):
                     yield from _table_keys(child, f"{path}[{index}]", item, hv)
+
+
+def table_at(path: Sequence[str | int]) -> Table | None:
+    """The catalogue table an object at this data path is (``["hypervisor", "qemu",
+    "factory"]`` is HV_FACTORY), or None for the top level and anything unknown."""
+    parts = list(path)
+    head = parts[0] if parts else None
+    if head in NAMED and len(parts) >= 2:
+        table, rest = NAMED[str(head)], parts[2:]
+    elif isinstance(head, str) and (top := TOP_LEVEL.get(head)) is not None:
+        table, rest = top, parts[1:]
+    else:
+        return None
+    for part in rest:
+        if isinstance(part, int):
+            continue
+        child = SUB_TABLES.get((table, part))
+        if child is None:
+            return None
+        table = child
+    return table

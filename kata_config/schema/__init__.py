@@ -99,25 +99,6 @@ def _found_type(value: Any) -> str:
     return f"a TOML {type(value).__name__}"
 
 
-def table_at(path: Sequence[str | int]) -> Table | None:
-    """The catalogue table an object at this data path is, or None (top level, named maps)."""
-    parts = list(path)
-    if parts[:1] in (["hypervisor"], ["agent"]) and len(parts) >= 2:
-        table, rest = NAMED[str(parts[0])], parts[2:]
-    elif parts and isinstance(parts[0], str) and TOP_LEVEL.get(parts[0]) is not None:
-        table, rest = TOP_LEVEL[parts[0]], parts[1:]  # type: ignore[assignment]
-    else:
-        return None
-    for part in rest:
-        if isinstance(part, int):
-            continue
-        child = SUB_TABLES.get((table, part))
-        if child is None:
-            return None
-        table = child
-    return table
-
-
 def dotted(path: Sequence[str | int]) -> str:
     """Data path -> dotted key as the source map spells it (``a.b[0].c``)."""
     out = ""

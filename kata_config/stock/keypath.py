@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from kata_config.keys.spec import Runtime, Table
+from kata_config.walk import table_at
 
 if TYPE_CHECKING:
     from kata_config.keys.spec import KeySpec
 
-_INDEX: Final = re.compile(r"\[\d+\]")
-
-# (pattern over the key's parent path with indexes removed, table); first match wins.
-_TABLES: Final[tuple[tuple[re.Pattern[str], Table], ...]] = tuple(
-    (re.compile(pattern), table)
-    for pattern, table in (
-        (r"hypervisor\.[^.]+\.factory", Table.HV_FACTORY),
-        (r"hypervisor\.[^.]+\.guest_extension_images", Table.EXTENSION_IMAGE),
-        (r"hypervisor\.[^.]+\.rootless_user", Table.ROOTLESS_USER),
-        (r"hypervisor\.[^.]+", Table.HYPERVISOR),
-        (r"agent\.[^.]+\.mem_agent", Table.MEM_AGENT),
-        (r"agent\.[^.]+", Table.AGENT),
-        (r"runtime\.shared_mounts", Table.SHARED_MOUNT),
-        (r"runtime", Table.RUNTIME),
-        (r"factory", Table.FACTORY),
-    )
-)
-
-
 def split_key(dotted: str) -> tuple[Table | None, str]:
     """The catalogue table a dotted key lives in and its own name (table None when unknown)."""
     parent, _, name = dotted.rpartition(".")
-    bare = _INDEX.sub("", parent)
-    for pattern, table in _TABLES:
-        if pattern.fullmatch(bare):
-            return table, name
-    return None, name
+    # indexes of arrays of tables ("[0]") do not change which table a key is in
+    parts = [p.split("[", 1)[0] for p in parent.split(".")] if parent else []
+    return table_at(parts), name
 
 
 def spec_for(dotted: str) -> KeySpec | None:
