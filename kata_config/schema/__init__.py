@@ -12,12 +12,11 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from importlib import resources
 from typing import Any, Final
 
 from kata_config.findings import Issue, Rule, Severity
-from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType
+from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType, keys_of, lookup
 from kata_config.walk import NAMED, SUB_TABLES, TOP_LEVEL
 
 SCHEMA_TYPE = Rule("schema-type", Severity.ERROR, "A value has the wrong TOML type")
@@ -72,12 +71,6 @@ def schema_text() -> str:
     return resources.files(__name__).joinpath("kata-configuration.schema.json").read_text("utf-8")
 
 
-@cache
-def _specs(table: Table) -> Mapping[str, KeySpec]:
-    return {name: spec for spec in KEYS if spec.table is table
-            for name in (spec.name, *spec.aliases)}
-
-
 def show(value: Any, limit: int = 60) -> str:
     """A value as TOML-ish text, cut short so hostile input cannot flood the output."""
     if isinstance(value, bool):
@@ -120,7 +113,10 @@ def _is(kind: ValueType, value: Any) -> bool:
 
 
 def _suggest(name: str, table: Table | None) -> str:
-    known = list(_specs(table)) if table else list(TOP_LEVEL)
+    if table is None:
+        known = list(TOP_LEVEL)
+    else:
+        known = [n for spec in keys_of(table) for n in (spec.name, *spec.aliases)]
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     if close:
         return f"did you mean {close[0]!r}?"
@@ -209,9 +205,8 @@ def _check_value(spec: KeySpec, value: Any, path: Path, runtime: Runtime
 
 def _check_table(values: Mapping[str, Any], path: Path, table: Table, runtime: Runtime
                  ) -> Iterator[tuple[Rule, Issue]]:
-    specs = _specs(table)
     for name, value in values.items():
-        spec = specs.get(name)
+        spec = lookup(table, name)
         if spec is None:
             yield _unknown(name, value, path, table, runtime)
         else:
