@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from kata_config import compat
-from kata_config.arch import normalize
+from kata_config.arch import host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
 from kata_config.load import Loaded, load_config
@@ -35,11 +35,6 @@ def all_checks() -> tuple[tuple[Rule, Check], ...]:
     from kata_config.validators import CHECKS
 
     return (*compat.CHECKS, *CHECKS)
-
-
-def host_arch() -> str:
-    """This machine's canonical arch (raises UnknownArchError for one kata-config lacks)."""
-    return normalize(os.uname().machine)
 
 
 def config_candidates(runtime: RuntimeChoice, env: Mapping[str, str]) -> list[Path]:

@@ -6,6 +6,7 @@ live in ``arch/base.py``. riscv64 is known for validation only (no host probes y
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -23,6 +24,7 @@ __all__ = [
     "UnknownArchError",
     "Vendor",
     "get",
+    "host_arch",
     "normalize",
 ]
 
@@ -65,3 +67,8 @@ def normalize(name: str) -> str:
 def get(name: str) -> ArchSpec:
     """The spec of a canonical arch name (see ``normalize``)."""
     return ARCHES[normalize(name)]
+
+
+def host_arch() -> str:
+    """This machine's canonical arch (raises UnknownArchError for one kata-config lacks)."""
+    return normalize(os.uname().machine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -30,7 +29,7 @@ def snapshot(
     /opt/kata and /lib/modules are ever stored; device nodes become empty files. Live-only
     checks (the KVM ioctls) are not captured and show as SKIP on the snapshot.
     """
-    from kata_config.arch import UnknownArchError, normalize
+    from kata_config.arch import UnknownArchError, host_arch
     from kata_config.snapshot import SnapshotError, extract_snapshot, files_of, take_snapshot
 
     try:
@@ -43,7 +42,7 @@ def snapshot(
             return
         if dest is not None:
             raise _fail("DEST is only used with --extract")
-        snap = take_snapshot(archive, normalize(os.uname().machine), force)
+        snap = take_snapshot(archive, host_arch(), force)
     except (SnapshotError, UnknownArchError) as exc:
         raise _fail(str(exc)) from None
     count = len(list(files_of(snap)))

@@ -9,11 +9,10 @@ else from the captured cpuinfo when it names one arch unambiguously.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Final
 
-from kata_config.arch import ARCHES, UnknownArchError, normalize
+from kata_config.arch import ARCHES, UnknownArchError, host_arch, normalize
 from kata_config.probes.cpu import CPUINFO, CpuInfo, parse_cpuinfo
 from kata_config.probes.host import HostRoot
 
@@ -60,7 +59,7 @@ def resolve_target(root: str, arch: str | None) -> tuple[HostRoot, str]:
     try:
         wanted = normalize(arch) if arch else None
         if host.live:
-            found = normalize(os.uname().machine)
+            found = host_arch()
             if wanted and wanted != found:
                 raise TargetError(f"--arch {wanted} does not match this host ({found}); "
                                   "use --root with a snapshot of a host of that arch")
