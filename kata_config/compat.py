@@ -14,7 +14,6 @@ from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import lookup
 from kata_config.model import KataConfig
 from kata_config.schema import STRICT_RS_TABLES, show
-from kata_config.walk import iter_keys
 
 _NAMES: Final = {"go": "the Go runtime", "rs": "runtime-rs"}
 _OTHER: Final = {"go": "runtime-rs", "rs": "the Go runtime"}
@@ -58,7 +57,7 @@ def check_runtime_keys(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         seccomp_sandbox = "on"
     """
-    for ref in iter_keys(cfg.data):
+    for ref in cfg.key_refs:
         spec = lookup(ref.table, ref.name)
         if spec is None or cfg.runtime in spec.runtimes:
             continue
@@ -93,7 +92,7 @@ def check_rejected_keys(cfg: KataConfig) -> Iterator[Issue]:
     """
     if cfg.runtime != "rs":
         return
-    for ref in iter_keys(cfg.data):
+    for ref in cfg.key_refs:
         if ref.table not in STRICT_RS_TABLES:
             continue
         spec = lookup(ref.table, ref.name)
@@ -121,7 +120,7 @@ def check_runtime_values(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         block_device_driver = "virtio-blk-pci"
     """
-    for ref in iter_keys(cfg.data):
+    for ref in cfg.key_refs:
         spec = lookup(ref.table, ref.name)
         if spec is None or cfg.runtime not in spec.runtimes:
             continue
@@ -152,7 +151,7 @@ def check_placeholders(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         firmware = ""
     """
-    for ref in iter_keys(cfg.data):
+    for ref in cfg.key_refs:
         values = ref.value if isinstance(ref.value, list) else [ref.value]
         for value in values:
             if isinstance(value, str) and (match := PLACEHOLDER.search(value)):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
 from kata_config.keys import Runtime, Table, lookup
+from kata_config.walk import KeyRef, iter_keys
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _RS_MARKERS: Final = ("hypervisor_name", "agent_name", "name")
@@ -46,6 +47,11 @@ class KataConfig:
     data: Mapping[str, Any]
     runtime: Runtime
     arch: str
+    key_refs: tuple[KeyRef, ...] = field(init=False, repr=False, compare=False)
+    """Every key written in the known tables, walked once for all the rules that need it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_refs", tuple(iter_keys(self.data)))
 
     @property
     def hypervisors(self) -> Mapping[str, Mapping[str, Any]]:

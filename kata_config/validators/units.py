@@ -10,7 +10,6 @@ from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import lookup
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_num, num_text
-from kata_config.walk import iter_keys
 
 UNIT_SUSPICIOUS = Rule(
     "unit-suspicious", Severity.WARNING, "A number that only makes sense in another unit"
@@ -63,7 +62,7 @@ def check_units(cfg: KataConfig) -> Iterator[Issue]:
         [agent.kata]
         dial_timeout_ms = 45000
     """
-    for ref in iter_keys(cfg.data):
+    for ref in cfg.key_refs:
         spec = lookup(ref.table, ref.name)
         suspect = _SUSPECTS.get(spec.unit or "") if spec else None
         value = as_num(ref.value)
