@@ -5,29 +5,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
 from kata_config import compat
 from kata_config.arch import host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
 from kata_config.load import Loaded, load_config
+from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
 from kata_config.model import KataConfig, detect_runtime
 from kata_config.schema import check_schema
 
 RuntimeChoice = Literal["go", "rs", "auto"]
 Check = Callable[[KataConfig], Iterator[Issue]]
-
-GO_CONFIG_PATHS: Final = (
-    "/etc/kata-containers/configuration.toml",
-    "/usr/share/defaults/kata-containers/configuration.toml",
-    "/opt/kata/share/defaults/kata-containers/configuration.toml",
-)
-RS_CONFIG_PATHS: Final = (
-    "/etc/kata-containers/runtime-rs/configuration.toml",
-    "/usr/share/defaults/kata-containers/runtime-rs/configuration.toml",
-    "/opt/kata/share/defaults/kata-containers/runtime-rs/configuration.toml",
-)
 
 
 def all_checks() -> tuple[tuple[Rule, Check], ...]:

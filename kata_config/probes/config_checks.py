@@ -15,18 +15,12 @@ from typing import Any, Final
 
 from kata_config.arch import ARCHES
 from kata_config.arch.base import QEMU_LIKE
+from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 from kata_config.probes.cpu import read_cpuinfo
 from kata_config.probes.host import HostRoot
 
-SEARCH: Final = (
-    "etc/kata-containers/configuration.toml",
-    "usr/share/defaults/kata-containers/configuration.toml",
-    "opt/kata/share/defaults/kata-containers/configuration.toml",
-    "etc/kata-containers/runtime-rs/configuration.toml",
-    "usr/share/defaults/kata-containers/runtime-rs/configuration.toml",
-    "opt/kata/share/defaults/kata-containers/runtime-rs/configuration.toml",
-)
+SEARCH: Final = tuple(p.lstrip("/") for p in (*GO_CONFIG_PATHS, *RS_CONFIG_PATHS))
 """Kata's own search order (Go runtime first), relative to the host root."""
 
 PATH_KEYS: Final = ("kernel", "image", "initrd", "firmware", "firmware_volume", "jailer_path",
@@ -60,7 +54,7 @@ def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
         path, shown = explicit, str(explicit)
     from kata_config.findings import Severity
     from kata_config.load import load_config
-    from kata_config.model import KataConfig
+    from kata_config.model import KataConfig, detect_runtime
 
     loaded = load_config(path)
     if not loaded.ok:
@@ -68,13 +62,10 @@ def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
         line = CheckResult("config.file", Status.FAIL, f"{shown} cannot be loaded: {why}",
                            shown, f"run kata-config validate {shown}")
         return Resolved(None, line, why if explicit is not None else None)
-    runtime_table = loaded.data.get("runtime")
-    rs = isinstance(runtime_table, Mapping) and "hypervisor_name" in runtime_table
-    rs = rs or "runtime-rs" in Path(shown).parts
-    config = KataConfig(loaded.data, "rs" if rs else "go", arch)
+    config = KataConfig(loaded.data, detect_runtime(loaded.data, Path(shown)), arch)
     files = ", ".join(loaded.files)
     return Resolved(config, CheckResult(
-        "config.file", Status.PASS, f"using {shown} (runtime-{'rs' if rs else 'go'}, "
+        "config.file", Status.PASS, f"using {shown} (runtime-{config.runtime}, "
         f"hypervisor {config.active_hypervisor or 'none'})", files))
 
 
