@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 from kata_config.pipeline import validate_file
 from tests.mutations import mutate, seeds
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 from tests.hostfixtures import HOSTS
 
 MINE = ["--only", "cpu", "--only", "module", "--only", "env"]

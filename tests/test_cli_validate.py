@@ -9,7 +9,7 @@ from typing import Final
 import pytest
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 
 FIXTURES: Final = Path(__file__).parent / "fixtures" / "configs"
 VALID: Final = FIXTURES / "valid" / "unknown-key" / "spelt-right.toml"

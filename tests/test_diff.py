@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 from kata_config.diff import MASK, diff_config, same
 from kata_config.stock import find
 from tests.corpus import corpus_id, rendered_configs, require_corpus

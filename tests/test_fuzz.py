@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 from kata_config.findings import Severity
 from kata_config.pipeline import validate_file
 from tests.mutations import mutate, seeds

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 from kata_config.diff import compare, same
 from kata_config.findings import Severity
 from kata_config.migrate import MigrateError, explains, migrate_file, migrate_text

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kata_config.cli import app
+from kata_cli import app
 from kata_config.model import KataConfig
 from kata_config.probes.base import Status
 from tests.hostfixtures import HOSTS, copy_host, results, statuses

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kata_cli import app
 from kata_config import snapshot
-from kata_config.cli import app
 from kata_config.probes import run
 from kata_config.probes.base import ProbeContext, Status
 from kata_config.probes.host import HostRoot

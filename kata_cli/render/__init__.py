@@ -1,4 +1,4 @@
-"""Output formats. Only this package and ``kata_config.cli`` may import rich or typer."""
+"""Output formats. Only this package and ``kata_cli`` may import rich or typer."""
 
 from __future__ import annotations
 

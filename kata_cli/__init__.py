@@ -10,12 +10,12 @@ import sys
 
 import typer
 
-from kata_config.cli import check as check
-from kata_config.cli import defaults as defaults
-from kata_config.cli import diff as diff
-from kata_config.cli import migrate as migrate
-from kata_config.cli import snapshot as snapshot
-from kata_config.cli import validate as validate
+from kata_cli import check as check
+from kata_cli import defaults as defaults
+from kata_cli import diff as diff
+from kata_cli import migrate as migrate
+from kata_cli import snapshot as snapshot
+from kata_cli import validate as validate
 
 app = typer.Typer(
     name="kata-config",

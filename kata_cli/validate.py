@@ -70,10 +70,10 @@ def validate(
     Exit 0 when there is no error (warnings allowed unless --strict), 1 on errors, 2 on a
     usage error or unreadable input. Never looks at the host.
     """
+    from kata_cli.render import wants_colour
+    from kata_cli.render.findings import RENDERERS
     from kata_config.arch import UnknownArchError, host_arch, normalize
     from kata_config.pipeline import find_config, validate_files
-    from kata_config.render import wants_colour
-    from kata_config.render.findings import RENDERERS
 
     try:
         target_arch = normalize(arch) if arch else host_arch()

@@ -54,10 +54,10 @@ def diff(
 
     Exit 0 when there are none, 1 when there are, 2 on an error (as diff(1) does).
     """
+    from kata_cli.render import wants_colour
+    from kata_cli.render.diff import DIFF_RENDERERS
     from kata_config.arch import UnknownArchError, normalize
     from kata_config.diff import DiffError, diff_config
-    from kata_config.render import wants_colour
-    from kata_config.render.diff import DIFF_RENDERERS
 
     try:
         target_arch = normalize(arch) if arch else None

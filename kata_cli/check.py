@@ -72,12 +72,12 @@ def check(
     Exit 0 when everything passes or only warns (1 with --strict), 1 on any failure, 2 on a
     usage error. Under --root nothing live is touched.
     """
+    from kata_cli.render import wants_colour
+    from kata_cli.render.check import RENDERERS, CheckRun, render_list
     from kata_config.probes import list_checks, run
     from kata_config.probes.base import ProbeContext
     from kata_config.probes.config_checks import resolve
     from kata_config.probes.target import TargetError, resolve_target
-    from kata_config.render import wants_colour
-    from kata_config.render.check import RENDERERS, CheckRun, render_list
 
     listed = list_checks()
     if list_:

@@ -45,10 +45,10 @@ def migrate(
     Prints every change and every setting that cannot be carried over. Without --write or
     --output the converted file goes to stdout and the report to stderr.
     """
+    from kata_cli.render import wants_colour
+    from kata_cli.render.diff import MIGRATE_RENDERERS
     from kata_config.atomic import AtomicWriteError, atomic_write
     from kata_config.migrate import MigrateError, migrate_file
-    from kata_config.render import wants_colour
-    from kata_config.render.diff import MIGRATE_RENDERERS
 
     if write and output:
         raise _fail("pass either --write or --output, not both")
