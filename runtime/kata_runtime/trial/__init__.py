@@ -1,0 +1,1 @@
+"""``plan --try``: start the planned hypervisor paused and ask it what it built."""

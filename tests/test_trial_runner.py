@@ -1,0 +1,163 @@
+"""The --try runner never leaves a process or a file behind: hang, interrupt, refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kata_runtime.trial.qmp import QmpClient, QmpError
+from kata_runtime.trial.runner import Workspace, start_paused
+
+SLEEPY = Path(__file__).parent / "fakes" / "sleepy-hypervisor"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it has been killed, only not yet reaped by init.
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_for(path: Path, seconds: float = 10.0) -> str:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if path.exists():
+            return path.read_text()
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never appeared")
+
+
+def test_hanging_hypervisor_is_killed_at_the_deadline(tmp_path: Path, monkeypatch) -> None:
+    pids_file = tmp_path / "pids"
+    monkeypatch.setenv("FAKE_PIDS", str(pids_file))
+    work = tmp_path / "tmp"
+    work.mkdir()
+    start = time.monotonic()
+    outcome = start_paused(lambda ws: [str(SLEEPY)], timeout=1.5, parent=str(work))
+    elapsed = time.monotonic() - start
+    assert not outcome.started
+    assert outcome.timed_out
+    assert elapsed < 8
+    pids = [int(p) for p in pids_file.read_text().split()]
+    assert len(pids) == 2
+    assert not any(_alive(pid) for pid in pids), "hypervisor or its child survived"
+    assert list(work.iterdir()) == [], "the private directory was left behind"
+
+
+def test_refusal_keeps_the_hypervisors_words(tmp_path: Path) -> None:
+    def argv(ws: Workspace) -> list[str]:
+        return ["/bin/sh", "-c", "echo 'fake: -device bogus: no such device' >&2; exit 1"]
+
+    outcome = start_paused(argv, timeout=5, parent=str(tmp_path))
+    assert not outcome.started
+    assert not outcome.timed_out
+    assert outcome.error == "fake: -device bogus: no such device"
+    assert outcome.exit_status == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_binary_raises_after_cleaning_up(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        start_paused(lambda ws: [str(tmp_path / "nope")], timeout=2, parent=str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+_DRIVER = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {runtime!r})
+    from kata_runtime.trial.runner import start_paused
+    start_paused(lambda ws: [{sleepy!r}], timeout=60, parent={parent!r})
+""")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupt_kills_the_group_and_removes_the_directory(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    pids_file = tmp_path / "pids"
+    work = tmp_path / "tmp"
+    work.mkdir()
+    code = _DRIVER.format(runtime=str(REPO / "runtime"), sleepy=str(SLEEPY), parent=str(work))
+    env = {**os.environ, "FAKE_PIDS": str(pids_file)}
+    driver = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
+    try:
+        pids = [int(p) for p in _wait_for(pids_file).split()]
+        assert all(_alive(pid) for pid in pids)
+        driver.send_signal(signum)
+        _, err = driver.communicate(timeout=15)
+    finally:
+        driver.kill()
+    assert driver.returncode != 0
+    assert b"Interrupted" in err or b"KeyboardInterrupt" in err
+    end = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids), "hypervisor or its child survived"
+    assert list(work.iterdir()) == []
+
+
+def _serve(server: socket.socket, script: list[bytes]) -> None:
+    conn, _ = server.accept()
+    with conn:
+        conn.sendall(b'{"QMP": {"version": {"qemu": {"major": 9, "minor": 1, "micro": 0}}}}\n')
+        for reply in script:
+            conn.recv(4096)
+            conn.sendall(reply)
+        time.sleep(2)
+
+
+@pytest.fixture
+def qmp_server(tmp_path: Path):
+    path = str(tmp_path / "q.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def run(script: list[bytes]) -> str:
+        threading.Thread(target=_serve, args=(server, script), daemon=True).start()
+        return path
+
+    yield run
+    server.close()
+
+
+def test_qmp_skips_events_and_reports_errors(qmp_server) -> None:
+    event = json.dumps({"event": "RESUME", "timestamp": {}}).encode() + b"\n"
+    path = qmp_server([
+        b'{"return": {}}\n',
+        event + b'{"return": {"status": "prelaunch"}}\n',
+        b'{"error": {"class": "CommandNotFound", "desc": "The command query-pci has not '
+        b'been found"}}\n',
+    ])
+    with QmpClient.connect(path, time.monotonic() + 5) as client:
+        assert client.greeting["version"]["qemu"]["major"] == 9
+        assert client.execute("query-status") == {"status": "prelaunch"}
+        assert [e["event"] for e in client.events] == ["RESUME"]
+        with pytest.raises(QmpError, match="query-pci has not been found"):
+            client.execute("query-pci")
+
+
+def test_qmp_silence_ends_at_the_deadline(qmp_server) -> None:
+    path = qmp_server([b'{"return": {}}\n'])
+    with QmpClient.connect(path, time.monotonic() + 0.8) as client:
+        start = time.monotonic()
+        with pytest.raises(QmpError, match="deadline"):
+            client.execute("query-status")
+        assert time.monotonic() - start < 2
