@@ -7,6 +7,7 @@ Command modules import the library lazily inside their functions so start-up sta
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -21,9 +22,28 @@ app = typer.Typer(
     name="kata-config",
     help="Check Kata Containers configuration files and host readiness before a VM starts.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion; packagers can also print the scripts with
+    # _KATA_CONFIG_COMPLETE=source_bash (zsh, fish) kata-config.
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from kata_config import __version__
+
+        sys.stdout.write(f"kata-config {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+) -> None:
+    """Check Kata Containers configuration files and host readiness before a VM starts."""
 
 for _module in (validate, check, defaults, diff, migrate, snapshot):
     _module.register(app)
