@@ -8,32 +8,21 @@ from typing import Annotated
 
 import typer
 
+from kata_cli import options
+
 defaults_app = typer.Typer(
     help="Stock configurations shipped with kata-config.", no_args_is_help=True
 )
 
-_Arch = Annotated[
-    str, typer.Option(help="Architecture (x86_64, aarch64, ppc64le, s390x, riscv64).")
-]
-_Runtime = Annotated[
-    str | None,
-    typer.Option(help="go or rs; default: implied by NAME, else go.", show_default=False),
-]
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"kata-config: {message}\n")
-    return typer.Exit(2)
-
-
-def _find(name: str, runtime: str | None, arch: str) -> Path:
-    from kata_config.arch import UnknownArchError, normalize
+def _find(name: str, runtime: options.RuntimeOption, arch: str | None) -> Path:
+    """The stock file; runtime auto means the one NAME implies, else go."""
     from kata_config.stock import UnknownDefaultError, find
 
     try:
-        return find(name, runtime, normalize(arch)).path  # type: ignore[arg-type]
-    except (UnknownDefaultError, UnknownArchError) as err:
-        raise _fail(str(err)) from None
+        return find(name, options.runtime_value(runtime),  # type: ignore[arg-type]
+                    options.resolve_arch(arch)).path
+    except UnknownDefaultError as err:
+        raise options.fail(str(err)) from None
 
 
 @defaults_app.command("list")
@@ -46,7 +35,8 @@ def list_defaults() -> None:
 
 
 @defaults_app.command("show")
-def show(name: str, arch: _Arch = "x86_64", runtime: _Runtime = None) -> None:
+def show(name: str, arch: options.Arch = None,
+         runtime: options.Runtime = options.RuntimeOption.auto) -> None:
     """Print one stock configuration."""
     sys.stdout.write(_find(name, runtime, arch).read_text(encoding="utf-8"))
 
@@ -55,9 +45,11 @@ def show(name: str, arch: _Arch = "x86_64", runtime: _Runtime = None) -> None:
 def write(
     name: str,
     path: Path,
-    arch: _Arch = "x86_64",
-    runtime: _Runtime = None,
+    *,
+    arch: options.Arch = None,
+    runtime: options.Runtime = options.RuntimeOption.auto,
     force: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
+    quiet: options.Quiet = False,
 ) -> None:
     """Write one stock configuration to PATH atomically (refuses to overwrite without --force)."""
     from kata_config.atomic import AtomicWriteError, atomic_write
@@ -66,10 +58,10 @@ def write(
     try:
         atomic_write(path, text, overwrite=force)
     except FileExistsError:
-        raise _fail(f"{path} exists; pass --force to replace it") from None
+        raise options.fail(f"{path} exists; pass --force to replace it") from None
     except AtomicWriteError as err:
-        raise _fail(f"cannot write {path}: {err.strerror}") from None
-    sys.stderr.write(f"kata-config: wrote {path}\n")
+        raise options.fail(f"cannot write {path}: {err.strerror}") from None
+    options.note(f"wrote {path}", quiet)
 
 
 def register(app: typer.Typer) -> None:

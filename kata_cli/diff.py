@@ -9,20 +9,14 @@ from typing import Annotated
 
 import typer
 
+from kata_cli import options
+
 
 class Format(StrEnum):
     """Output formats; the values are the keys of ``render.diff.DIFF_RENDERERS``."""
 
     text = "text"
     json = "json"
-
-
-class RuntimeOption(StrEnum):
-    """Runtime the file is for; auto: runtime-rs when [runtime] hypervisor_name is set."""
-
-    go = "go"
-    rs = "rs"
-    auto = "auto"
 
 
 def diff(
@@ -39,15 +33,8 @@ def diff(
             "best-matching stock file of the same hypervisor, runtime and arch."
         ),
     ] = None,
-    arch: Annotated[
-        str | None,
-        typer.Option(
-            help="Arch of the stock baseline. Default: the best match.", show_default=False
-        ),
-    ] = None,
-    runtime: Annotated[
-        RuntimeOption, typer.Option(help="Runtime the file is for.")
-    ] = RuntimeOption.auto,
+    arch: options.Arch = None,
+    runtime: options.Runtime = options.RuntimeOption.auto,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
 ) -> None:
     """Show the semantic differences of the effective configuration from a baseline.
@@ -60,12 +47,12 @@ def diff(
     from kata_config.diff import DiffError, diff_config
 
     try:
+        # no --arch: this host's stock file first, then the other arches' (the best match)
         target_arch = normalize(arch) if arch else None
-        rt = None if runtime is RuntimeOption.auto else runtime.value
+        rt = options.runtime_value(runtime)
         result = diff_config(path, against, rt, target_arch)  # type: ignore[arg-type]
     except (DiffError, UnknownArchError, LookupError) as err:
-        sys.stderr.write(f"kata-config: {err}\n")
-        raise typer.Exit(2) from None
+        raise options.fail(str(err)) from None
     DIFF_RENDERERS[fmt.value](result, sys.stdout, wants_colour())
     raise typer.Exit(1 if result.changes else 0)
 

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from kata_cli import options
+
 
 class Target(StrEnum):
     """Runtime to migrate to."""
@@ -24,13 +26,9 @@ class Format(StrEnum):
     json = "json"
 
 
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"kata-config: {message}\n")
-    return typer.Exit(2)
-
-
 def migrate(
     path: Annotated[Path, typer.Argument(help="Configuration file to convert.")],
+    *,
     to: Annotated[Target, typer.Option("--to", help="Target runtime.")],
     write: Annotated[
         bool, typer.Option("--write", help="Replace PATH atomically, keeping a backup (PATH.bak).")
@@ -39,6 +37,7 @@ def migrate(
         Path | None, typer.Option(help="Write the result here instead.", show_default=False)
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.text,
+    quiet: options.Quiet = False,
 ) -> None:
     """Convert PATH to the other runtime, keeping comments and layout.
 
@@ -51,22 +50,26 @@ def migrate(
     from kata_config.migrate import MigrateError, migrate_file
 
     if write and output:
-        raise _fail("pass either --write or --output, not both")
+        raise options.fail("pass either --write or --output, not both")
     try:
         result = migrate_file(path, to.value)
     except MigrateError as err:
-        raise _fail(str(err)) from None
+        raise options.fail(str(err)) from None
     report = sys.stdout if (write or output) else sys.stderr
     try:
         if output:
             atomic_write(output, result.text)
         elif write:
-            saved = atomic_write(path, result.text, backup=True)
-            sys.stderr.write(f"kata-config: wrote {path} (backup: {saved})\n")
+            # kata-deploy links configuration.toml to configuration-<shim>.toml: replacing the
+            # link would leave the file the runtime reads unchanged, so write its target.
+            real = path.resolve() if path.is_symlink() else path
+            saved = atomic_write(real, result.text, backup=True)
+            via = f" through the symlink {path}" if real != path else ""
+            options.note(f"wrote {real}{via} (backup: {saved})", quiet)
         else:
             sys.stdout.write(result.text)
     except AtomicWriteError as err:
-        raise _fail(f"{err.strerror}; {path} is unchanged") from None
+        raise options.fail(f"{err.strerror}; {path} is unchanged") from None
     MIGRATE_RENDERERS[fmt.value](result, report, wants_colour(report))
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"kata-config snapshot: {message}\n")
-    return typer.Exit(2)
+from kata_cli import options
 
 
 def snapshot(
@@ -22,6 +18,7 @@ def snapshot(
     extract: Annotated[bool, typer.Option("--extract", help="Unpack ARCHIVE into DEST for "
                                           "check --root.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing ARCHIVE.")] = False,
+    quiet: options.Quiet = False,
 ) -> None:
     """Capture exactly the host files the checks read into ARCHIVE, for check --root elsewhere.
 
@@ -35,19 +32,19 @@ def snapshot(
     try:
         if extract:
             if dest is None:
-                raise _fail("--extract needs ARCHIVE and DEST")
+                raise options.fail("--extract needs ARCHIVE and DEST")
             names = extract_snapshot(archive, dest)
-            sys.stdout.write(f"unpacked {len(names)} entries into {dest}; "
-                             f"run: kata-config check --root {dest}\n")
+            options.note(f"unpacked {len(names)} entries into {dest}; "
+                         f"run: kata-config check --root {dest}", quiet)
             return
         if dest is not None:
-            raise _fail("DEST is only used with --extract")
+            raise options.fail("DEST is only used with --extract")
         snap = take_snapshot(archive, host_arch(), force)
     except (SnapshotError, UnknownArchError) as exc:
-        raise _fail(str(exc)) from None
+        raise options.fail(str(exc)) from None
     count = len(list(files_of(snap)))
-    sys.stdout.write(f"wrote {archive}: {count} files from {snap.meta['arch']} host "
-                     f"(kernel {snap.meta['kernel_release'] or 'unknown'})\n")
+    options.note(f"wrote {archive}: {count} files from {snap.meta['arch']} host "
+                 f"(kernel {snap.meta['kernel_release'] or 'unknown'})", quiet)
 
 
 def register(app: typer.Typer) -> None:

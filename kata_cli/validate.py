@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from kata_cli import options
+
 
 class Format(StrEnum):
     """Output formats; the values are the keys of ``render.findings.RENDERERS``."""
@@ -19,20 +21,7 @@ class Format(StrEnum):
     sarif = "sarif"
 
 
-class RuntimeOption(StrEnum):
-    """Which runtime the file is checked for."""
-
-    go = "go"
-    rs = "rs"
-    auto = "auto"
-
-
 _UNREADABLE = frozenset({"file-unreadable", "file-too-large", "file-not-text"})
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"kata-config: {message}\n")
-    return typer.Exit(2)
 
 
 class _Sources:
@@ -56,14 +45,12 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Configuration files, or directories holding configuration.toml and config.d/. "
         "Default: the file Kata itself would load.", show_default=False)] = None,
-    runtime: Annotated[RuntimeOption, typer.Option(
-        help="Runtime to check for; auto: runtime-rs when [runtime] hypervisor_name is set.")
-    ] = RuntimeOption.auto,
-    arch: Annotated[str | None, typer.Option(
-        help="Target architecture (x86_64, aarch64, ppc64le, s390x, riscv64). Default: this "
-        "host's.", show_default=False)] = None,
+    *,
+    runtime: options.Runtime = options.RuntimeOption.auto,
+    arch: options.Arch = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
-    strict: Annotated[bool, typer.Option(help="Exit 1 on warnings too.")] = False,
+    strict: options.Strict = False,
+    quiet: options.Quiet = False,
 ) -> None:
     """Check configuration files statically: keys, types, values and cross-key rules.
 
@@ -72,34 +59,48 @@ def validate(
     """
     from kata_cli.render import wants_colour
     from kata_cli.render.findings import RENDERERS
-    from kata_config.arch import UnknownArchError, host_arch, normalize
     from kata_config.pipeline import find_config, validate_files
 
-    try:
-        target_arch = normalize(arch) if arch else host_arch()
-    except UnknownArchError as exc:
-        raise _fail(f"{exc} (pass --arch)") from None
+    target_arch = options.resolve_arch(arch)
     if not paths:
         found = find_config(runtime.value)
         if found is None:
-            raise _fail("no configuration found (KATA_CONF_FILE, /etc/kata-containers, "
+            raise options.fail("no configuration found (KATA_CONF_FILE, /etc/kata-containers, "
                         "/usr/share/defaults/kata-containers, /opt/kata): pass a PATH")
-        sys.stderr.write(f"kata-config: validating {found}, the file Kata would load\n")
+        options.note(f"validating {found}, the file Kata would load", quiet)
         paths = [found]
     for path in paths:
         if not os.path.lexists(path):
-            raise _fail(f"{path}: no such file or directory")
+            raise options.fail(f"{path}: no such file or directory")
     report = validate_files(paths, runtime.value, target_arch)
     RENDERERS[fmt.value](report, sys.stdout, _Sources(), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
     raise typer.Exit(2 if unreadable else report.exit_code(strict))
 
 
-def schema() -> None:
-    """Print the JSON Schema of configuration.toml (for editors, taplo and check-jsonschema)."""
+def schema(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the schema to this file (atomically) instead of stdout.",
+        show_default=False)] = None,
+    quiet: options.Quiet = False,
+) -> None:
+    """Print the JSON Schema of configuration.toml (for editors, taplo and check-jsonschema).
+
+    Its $id is the stable URL where the schema is published; docs/editors.md shows how to
+    point taplo, Even Better TOML or a #:schema comment at it.
+    """
+    from kata_config.atomic import AtomicWriteError, atomic_write
     from kata_config.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    text = schema_text()
+    if output is None or str(output) == options.STDIN:
+        sys.stdout.write(text)
+        return
+    try:
+        atomic_write(output, text)
+    except AtomicWriteError as err:
+        raise options.fail(f"cannot write {output}: {err.strerror}") from None
+    options.note(f"wrote {output}", quiet)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,9 +6,10 @@ the stream is a terminal and ``NO_COLOR`` is unset, so piped output stays byte-s
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Final
 
 from kata_config.probes.base import RANK, CheckResult, Status
@@ -24,6 +25,14 @@ class CheckRun:
     arch: str
     root: str
     results: tuple[CheckResult, ...]
+    finished: float = 0.0
+    """Unix time at which the run ended (0 when unknown)."""
+    duration: float = 0.0
+    """Wall time of the run in seconds."""
+    interval: float = 0.0
+    """Seconds until the next run under ``--interval`` (0: a single run)."""
+    node: Mapping[str, bool] = field(default_factory=dict)
+    """Facts about the node itself for labels: ``vm-guest``, ``nested``, ``pvm``."""
 
     @property
     def verdict(self) -> Status:
@@ -91,4 +100,24 @@ def render_list(rows: Sequence[tuple[str, str]], stream: IO[str]) -> None:
 
 
 Renderer = Callable[[CheckRun, IO[str], bool, bool], None]
-RENDERERS: Final[Mapping[str, Renderer]] = {"text": render_text, "json": render_json}
+
+
+def _lazy(module: str, name: str) -> Renderer:
+    """A renderer imported on first use: the prometheus one pulls in prometheus_client."""
+
+    def render(run: CheckRun, stream: IO[str], verbose: bool = False,
+               colour: bool = False) -> None:
+        renderer: Renderer = getattr(importlib.import_module(module), name)
+        renderer(run, stream, verbose, colour)
+
+    return render
+
+
+RENDERERS: Final[Mapping[str, Renderer]] = {
+    "text": render_text,
+    "json": render_json,
+    "nfd": _lazy("kata_cli.render.nfd", "render_nfd"),
+    "prometheus": _lazy("kata_cli.render.prometheus", "render_prometheus"),
+}
+FILE_FORMATS: Final = frozenset({"nfd", "prometheus"})
+"""Formats meant for a file another daemon reads (written atomically, rewritten by --interval)."""

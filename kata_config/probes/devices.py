@@ -148,11 +148,14 @@ def _check(ctx: ProbeContext, spec: DeviceSpec, facts: NodeFacts) -> CheckResult
         return CheckResult(
             spec.id, Status.PASS, f"{shown} is present ({want})", "; ".join(evidence)
         )
-    return _access(spec, shown, st, evidence)
+    # under --root /host --live the node to try is the host's, below the root
+    return _access(spec, str(ctx.host.path(node)), shown, st, evidence)
 
 
-def _access(spec: DeviceSpec, shown: str, st: os.stat_result, evidence: list[str]) -> CheckResult:
-    if os.access(shown, os.R_OK | os.W_OK):
+def _access(
+    spec: DeviceSpec, real: str, shown: str, st: os.stat_result, evidence: list[str]
+) -> CheckResult:
+    if os.access(real, os.R_OK | os.W_OK):
         return CheckResult(
             spec.id, Status.PASS, f"{shown} is present and usable", "; ".join(evidence)
         )
@@ -179,8 +182,10 @@ def probe_devices(ctx: ProbeContext) -> Iterator[CheckResult]:
         plain = _from_sysfs(ctx, spec)
         result = _check(ctx, spec, plain)
         # udev reads the same sysfs: it can only help when the kernel has the device but the
-        # node is not where we looked (a udev rule may have moved or renamed it).
-        if ctx.live and result.status is not Status.PASS and plain.number is not None:
+        # node is not where we looked (a udev rule may have moved or renamed it). libudev
+        # reads this machine's /run/udev, so not under a --root, even a live one.
+        usable = result.status is Status.PASS
+        if ctx.live and ctx.host.live and not usable and plain.number is not None:
             facts = _from_udev(spec)
             if facts is not None and facts.node is not None:
                 result = _check(ctx, spec, facts)

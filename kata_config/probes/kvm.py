@@ -105,7 +105,7 @@ def probe_kvm(ctx: ProbeContext, ops: KvmOps | None = None) -> Iterator[CheckRes
     try:
         fd = ops.open(device, os.O_RDWR | os.O_CLOEXEC)
     except OSError as exc:
-        yield _open_failure(exc, device)
+        yield _open_failure(exc, device, ctx.host.live)
         yield from _skip_all(ids[1:], f"skipped: {device} could not be opened")
         return
     try:
@@ -120,7 +120,7 @@ def probe_kvm(ctx: ProbeContext, ops: KvmOps | None = None) -> Iterator[CheckRes
         ops.close(fd)
 
 
-def _open_failure(exc: OSError, device: str) -> CheckResult:
+def _open_failure(exc: OSError, device: str, own_root: bool = True) -> CheckResult:
     evidence = (
         f"open({device}, O_RDWR): {exc.strerror} ({errno.errorcode.get(exc.errno or 0, '?')})"
     )
@@ -132,6 +132,16 @@ def _open_failure(exc: OSError, device: str) -> CheckResult:
             evidence,
             "load KVM: sudo modprobe kvm_intel (Intel) or kvm_amd (AMD), and "
             "enable virtualization (VT-x/AMD-V) in the firmware setup",
+        )
+    if exc.errno == errno.EPERM and not own_root:
+        # A pod sees the host's node through a hostPath, but its device cgroup refuses the
+        # open unless it is privileged: that is the pod's policy, not the node's fault.
+        return CheckResult(
+            "kvm.device",
+            Status.SKIP,
+            f"{device} cannot be opened from this container (container device policy)",
+            evidence,
+            "run the checker pod privileged (or with a KVM device-plugin resource) for --live",
         )
     if exc.errno in (errno.EACCES, errno.EPERM):
         # Kata's shim runs as root, so a non-root caller without access is a warning only.

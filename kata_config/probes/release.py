@@ -147,8 +147,10 @@ def installed_version(ctx: ProbeContext, runner: Runner = _run) -> tuple[str, st
     """``(version, where it came from)`` of the installed Kata, or None when unknown.
 
     Live: the runtime binaries' ``--version``. A snapshot: the version recorded in its manifest.
+    Under ``--root /host --live`` the binaries on PATH are the pod's, not the host's, so only
+    the root ``/`` runs them.
     """
-    if ctx.live:
+    if ctx.live and ctx.host.live:
         for argv in VERSION_COMMANDS:
             out = runner(argv)
             version = parse_version(out) if out else None

@@ -1,7 +1,8 @@
 """Which host ``check`` looks at: the root directory and its architecture.
 
 On the live host (root ``/``) the arch is this machine's. Under any other root nothing live
-is asked: the arch comes from ``--arch``, else from the snapshot's
+is asked (unless ``--live`` says the root is this machine's own host, mounted into a pod at
+``/host``): the arch comes from ``--arch``, else from the snapshot's
 ``kata-config-snapshot.json`` (``{"arch": ..., "kernel_release": ..., "created": ...}``),
 else from the captured cpuinfo when it names one arch unambiguously.
 """
@@ -9,6 +10,7 @@ else from the captured cpuinfo when it names one arch unambiguously.
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 from typing import Final
 
@@ -46,19 +48,44 @@ def snapshot_arch(host: HostRoot) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def resolve_target(root: str, arch: str | None) -> tuple[HostRoot, str]:
+def require_live_root(host: HostRoot) -> None:
+    """Refuse live probes under a root that is not this kernel's host.
+
+    ``--live`` under ``--root`` is for a privileged pod that mounts its node at ``/host``: the
+    KVM ioctls then go to ``/host/dev/kvm``. A snapshot stores device nodes as empty files, so
+    only a real character device there proves the root is a live host, not a capture.
+
+    Raises:
+        TargetError: ``dev/kvm`` under the root is missing or not a character device.
+    """
+    if host.live:
+        return
+    st = host.stat("dev/kvm")
+    if st is None or not stat.S_ISCHR(st.st_mode):
+        found = "missing" if st is None else "not a character device (a snapshot?)"
+        raise TargetError(f"--live needs the live host mounted at {host.root}, but "
+                          f"{host.root}/dev/kvm is {found}; drop --live to check a snapshot")
+
+
+def resolve_target(root: str, arch: str | None, live: bool = False) -> tuple[HostRoot, str]:
     """The HostRoot to read and the canonical arch to check it as.
+
+    ``live`` says the root is this machine's own host (``--root /host --live``), so the arch
+    is this machine's as on ``/``.
 
     Raises:
         TargetError: unknown arch, missing root, an arch that cannot be found, an arch
-            without host checks, or ``--arch`` contradicting the live machine.
+            without host checks, ``--arch`` contradicting the live machine, or ``live``
+            under a root without a real ``dev/kvm``.
     """
     if not Path(root).is_dir():
         raise TargetError(f"host root {root} is not a directory")
     host = HostRoot(root)
+    if live:
+        require_live_root(host)
     try:
         wanted = normalize(arch) if arch else None
-        if host.live:
+        if host.live or live:
             found = host_arch()
             if wanted and wanted != found:
                 raise TargetError(f"--arch {wanted} does not match this host ({found}); "

@@ -1,0 +1,72 @@
+"""Options and conventions every command shares, declared once so they cannot drift.
+
+Every command takes ``--arch``, ``--runtime``, ``--quiet`` (and ``--format`` where it has
+formats) from here, and reports through ``fail``/``note``: one message prefix (``kata-config:``),
+diagnostics on stderr, results on stdout, exit 2 for a usage error. A new command gets the same
+meaning by using these names.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated, Final
+
+import typer
+
+PREFIX: Final = "kata-config"
+STDIN: Final = "-"
+"""The path that means standard input (and, for outputs, standard output)."""
+
+
+class RuntimeOption(StrEnum):
+    """Which Kata runtime a file is for; auto: runtime-rs when [runtime] hypervisor_name is set."""
+
+    go = "go"
+    rs = "rs"
+    auto = "auto"
+
+
+ARCH_HELP: Final = (
+    "Target architecture: x86_64, aarch64, ppc64le, s390x or riscv64 (amd64 and arm64 are "
+    "accepted). Default: this host's (under --root, the snapshot's)."
+)
+
+Arch = Annotated[str | None, typer.Option("--arch", help=ARCH_HELP, show_default=False)]
+Runtime = Annotated[RuntimeOption, typer.Option(
+    "--runtime", help="Runtime the file is for: go, rs, or auto (runtime-rs when [runtime] "
+    "hypervisor_name is set).")]
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print only problems: no notes on stderr, no passing lines.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")]
+
+
+def runtime_value(option: RuntimeOption) -> str | None:
+    """The runtime as the library takes it: None for auto."""
+    return None if option is RuntimeOption.auto else option.value
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Write ``kata-config: message`` to stderr and return the Exit to raise (2: usage)."""
+    sys.stderr.write(f"{PREFIX}: {message}\n")
+    return typer.Exit(code)
+
+
+def note(message: str, quiet: bool = False) -> None:
+    """A report for people (what was read or written) on stderr, unless ``--quiet``."""
+    if not quiet:
+        sys.stderr.write(f"{PREFIX}: {message}\n")
+
+
+def resolve_arch(arch: str | None) -> str:
+    """``--arch`` in its canonical spelling, or this host's arch when it was not given.
+
+    Raises:
+        typer.Exit: (2) for an arch kata-config does not know.
+    """
+    from kata_config.arch import UnknownArchError, host_arch, normalize
+
+    try:
+        return normalize(arch) if arch else host_arch()
+    except UnknownArchError as exc:
+        raise fail(f"{exc} (pass --arch)") from None
