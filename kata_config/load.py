@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from kata_config.findings import Finding, Location, Rule, Severity
+from kata_config.probes.host import HostRoot, Unreadable
 from kata_config.sourcemap import scan
 
 MAX_BYTES: Final = 4 << 20
@@ -60,19 +61,31 @@ class ParsedFile:
     findings: tuple[Finding, ...] = ()
 
 
-def read_file(path: Path) -> ParsedFile:
-    """Read and parse one TOML file; every failure becomes a finding, never an exception."""
-    name = str(path)
+def read_file(path: str | os.PathLike[str], host: HostRoot | None = None) -> ParsedFile:
+    """Read and parse one TOML file; every failure becomes a finding, never an exception.
+
+    With ``host``, ``path`` is a path inside that host root and is read through it; without,
+    it is an ordinary path. Either way only a regular file of at most ``MAX_BYTES`` is read,
+    and a FIFO or device in its place is refused without blocking.
+    """
+    reader = host or HostRoot.plain()
+    name = reader.shown(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except IsADirectoryError:
-        msg = f"{name} is a directory, expected a TOML file"
+        raw = reader.read(path, MAX_BYTES)
+    except Unreadable as exc:
+        why = str(exc)
+        if why.startswith("is larger"):
+            msg = f"{name} {why}; a Kata configuration is a few KiB"
+            return ParsedFile(name, None, None, (_finding(FILE_TOO_LARGE, msg, name),))
+        fix = ("expected a TOML file" if why.startswith("is ") and "regular" in why
+               else "check the path and its permissions")
+        msg = f"cannot read {name}: it {why}; {fix}"
         return ParsedFile(name, None, None, (_finding(FILE_UNREADABLE, msg, name),))
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        msg = f"cannot read {name}: {reason}; check the path and its permissions"
-        return ParsedFile(name, None, None, (_finding(FILE_UNREADABLE, msg, name),))
+    return parse_bytes(name, raw)
+
+
+def parse_bytes(name: str, raw: bytes) -> ParsedFile:
+    """Parse the bytes of one file called ``name`` (a file, or ``-`` for standard input)."""
     if len(raw) > MAX_BYTES:
         msg = f"{name} is larger than {MAX_BYTES >> 20} MiB; a Kata configuration is a few KiB"
         return ParsedFile(name, None, None, (_finding(FILE_TOO_LARGE, msg, name),))
@@ -177,64 +190,76 @@ def _is_table(data: Mapping[str, Any], dotted: str) -> bool:
     return isinstance(node, Mapping)
 
 
-def resolve_main(path: Path) -> tuple[Path, Path]:
+def resolve_main(path: str | os.PathLike[str], reader: HostRoot) -> tuple[str, str]:
     """The main file as the user named it and as Kata resolves it (symlinks followed).
 
     A directory stands for its ``configuration.toml``. Output keeps the user's spelling;
-    the resolved form decides where ``config.d/`` is, as it does for Kata.
+    the resolved form decides where ``config.d/`` is, as it does for Kata. Under a host root
+    both are paths inside it, and resolution never leaves it.
     """
-    if path.is_dir():
-        path = path / CONFIG_NAME
-    try:
-        resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return path, path
-    if resolved.parent == path.parent.resolve():
-        return path, path  # no symlink in the way: keep the (maybe relative) spelling
-    return path, resolved
+    named = os.fspath(path)
+    if reader.is_dir(named):
+        named = os.path.join(named, CONFIG_NAME)
+    resolved = reader.resolve(named)
+    if resolved is None:
+        return named, named
+    if os.path.dirname(resolved) == reader.resolve(os.path.dirname(named) or "."):
+        return named, named  # no symlink in the way: keep the (maybe relative) spelling
+    return named, resolved
 
 
-def dropin_paths(main: Path) -> tuple[list[Path], list[Finding]]:
+def dropin_paths(main: str, reader: HostRoot) -> tuple[list[str], list[Finding]]:
     """Entries of ``config.d/`` beside the (resolved) main file, in name order, with problems."""
-    directory = main.parent / "config.d"
+    directory = os.path.join(os.path.dirname(main), "config.d")
+    shown = reader.shown(directory)
     try:
-        names = sorted(os.listdir(directory))
-    except FileNotFoundError:
-        return [], []
-    except OSError as exc:
-        msg = f"cannot list {directory}: {exc.strerror}; both runtimes fail to load"
-        return [], [_finding(FILE_UNREADABLE, msg, str(directory))]
-    paths: list[Path] = []
+        names = reader.entries(directory)
+    except Unreadable as exc:
+        if str(exc) == "does not exist":
+            return [], []
+        msg = f"cannot list {shown}: it {exc}; both runtimes fail to load"
+        return [], [_finding(FILE_UNREADABLE, msg, shown)]
+    paths: list[str] = []
     problems: list[Finding] = []
     for name in names:
-        entry = directory / name
-        if entry.is_symlink():
-            msg = (f"{entry} is a symbolic link: runtime-rs checks the entry's own type and "
+        entry = os.path.join(directory, name)
+        where = reader.shown(entry)
+        if reader.is_symlink(entry):
+            msg = (f"{where} is a symbolic link: runtime-rs checks the entry's own type and "
                    "most likely refuses it; copy the file into config.d/ instead")
-            problems.append(_finding(DROPIN_SYMLINK, msg, str(entry)))
-        if not entry.is_file():
-            msg = (f"{entry} is not a regular file: both runtimes read every entry of "
+            problems.append(_finding(DROPIN_SYMLINK, msg, where))
+        if not reader.is_file(entry):
+            msg = (f"{where} is not a regular file: both runtimes read every entry of "
                    "config.d/ and fail on this one; remove it or move it elsewhere")
-            problems.append(_finding(DROPIN_NOT_FILE, msg, str(entry)))
+            problems.append(_finding(DROPIN_NOT_FILE, msg, where))
             continue
         paths.append(entry)
     return paths, problems
 
 
-def load_config(path: Path, dropins: bool = True) -> Loaded:
-    """Load ``path`` (a file, or a directory holding configuration.toml) with its drop-ins."""
-    main, resolved = resolve_main(Path(path))
-    first = read_file(main)
+def load_config(path: str | os.PathLike[str], dropins: bool = True, *,
+                host: HostRoot | None = None) -> Loaded:
+    """Load ``path`` (a file, or a directory holding configuration.toml) with its drop-ins.
+
+    With ``host``, ``path`` is a path inside that host root (``/etc/kata-containers/x.toml``)
+    and the main file, the ``config.d/`` listing and every drop-in are read through it, so
+    no symlink or ``..`` leads outside the root; paths in the result are host paths. Without,
+    ``path`` is an ordinary path (relative to the working directory).
+    """
+    reader = host or HostRoot.plain()
+    main, resolved = resolve_main(path, reader)
+    first = read_file(main, reader)
     parsed = [first]
     findings = list(first.findings)
     data: dict[str, Any] = _copy(first.data) if first.data is not None else {}
     if dropins and first.data is not None:
-        entries, problems = dropin_paths(resolved)
+        entries, problems = dropin_paths(resolved, reader)
         findings.extend(problems)
         for entry in entries:
-            extra = read_file(entry)
+            extra = read_file(entry, reader)
             parsed.append(extra)
             findings.extend(extra.findings)
             if extra.data is not None:
                 merge(data, extra.data)
-    return Loaded(main, data, tuple(p.path for p in parsed), tuple(findings), tuple(parsed))
+    return Loaded(Path(reader.shown(main)), data, tuple(p.path for p in parsed),
+                  tuple(findings), tuple(parsed))

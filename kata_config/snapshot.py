@@ -108,15 +108,11 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     asked for and recorded); the probes themselves always run off-line.
     """
     from kata_config.probes import probes, run_probes
-    from kata_config.probes.config_checks import SEARCH, resolve
+    from kata_config.probes.config_checks import resolve
 
     record: set[str] = set()
     host = HostRoot(source, record=record)
     resolved = resolve(host, arch, None)
-    for rel in SEARCH:  # the config and its drop-ins are read by the loader, not through host
-        if host.exists(rel):
-            host.listdir(str(PurePosixPath(rel).parent / "config.d"))
-            break
     run_probes(ProbeContext(host, arch, live=False, config=resolved.config), probes())
     reader = HostRoot(source)
     result = Capture()

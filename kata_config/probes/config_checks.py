@@ -49,14 +49,14 @@ def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
             return Resolved(None, CheckResult(
                 "config.file", Status.SKIP, "no Kata configuration found; config checks skipped",
                 "searched " + ", ".join(f"/{p}" for p in SEARCH)))
-        path, shown = host.path(found), f"/{found}"
+        path, shown, reader = found, f"/{found}", host
     else:
-        path, shown = explicit, str(explicit)
+        path, shown, reader = str(explicit), str(explicit), None
     from kata_config.findings import Severity
     from kata_config.load import load_config
     from kata_config.model import KataConfig, detect_runtime
 
-    loaded = load_config(path)
+    loaded = load_config(path, host=reader)
     if not loaded.ok:
         why = "; ".join(f.message for f in loaded.findings if f.severity == Severity.ERROR)
         line = CheckResult("config.file", Status.FAIL, f"{shown} cannot be loaded: {why}",
