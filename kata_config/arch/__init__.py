@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from kata_config.arch import aarch64, ppc64le, s390x, x86_64
+from kata_config.arch import aarch64, ppc64le, qemu, s390x, x86_64
 from kata_config.arch.base import ArchSpec, ModuleSpec, Need, ParamSpec, Vendor
 
 __all__ = [
@@ -47,7 +47,7 @@ ARCHES: Final[Mapping[str, ArchSpec]] = MappingProxyType({
     "aarch64": aarch64.SPEC,
     "ppc64le": ppc64le.SPEC,
     "s390x": s390x.SPEC,
-    "riscv64": ArchSpec("riscv64", ("virt",), 512, host_checks=False),
+    "riscv64": ArchSpec("riscv64", ("virt",), 512, host_checks=False, qemu=qemu.RISCV64),
 })
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+from kata_config.arch import qemu
 from kata_config.arch.base import KVM, VHOST, VHOST_NET, VSOCK, ArchSpec, modules
 
 _IMPLEMENTERS: Final = {
@@ -46,6 +47,7 @@ _OTHER_PARTS: Final = {
 
 SPEC: Final = ArchSpec(
     name="aarch64",
+    qemu=qemu.AARCH64,
     machine_types=("virt",),
     go_max_vcpus=123,
     kernel_modules=modules(KVM, VHOST, VHOST_NET, VSOCK),

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from kata_config.arch.qemu import QemuLaunch
+
 
 class Need(StrEnum):
     """Why Kata needs a kernel module, which decides how bad its absence is."""
@@ -72,6 +74,7 @@ class ArchSpec:
         parts: aarch64 ``(implementer, part)`` -> core name.
         min_generation: oldest POWER generation Kata supports (ppc64le).
         smt_off_up_to: POWER generations up to this one need SMT off on the host (ppc64le).
+        qemu: how the runtimes launch QEMU on this arch (launch plans; ``arch/qemu.py``).
     """
 
     name: str
@@ -89,6 +92,7 @@ class ArchSpec:
     parts: Mapping[tuple[int, int], str] = field(default_factory=lambda: MappingProxyType({}))
     min_generation: int = 0
     smt_off_up_to: int = 0
+    qemu: QemuLaunch | None = None
 
 
 def modules(*specs: ModuleSpec) -> Mapping[str, ModuleSpec]:

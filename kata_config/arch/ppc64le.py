@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from kata_config.arch import qemu
 from kata_config.arch.base import KVM, VSOCK, ArchSpec, ModuleSpec, Need, modules
 
 SPEC: Final = ArchSpec(
     name="ppc64le",
+    qemu=qemu.PPC64LE,
     machine_types=("pseries",),
     go_max_vcpus=128,
     kernel_modules=modules(

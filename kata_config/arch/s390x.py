@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from kata_config.arch import qemu
 from kata_config.arch.base import KVM, VSOCK, ArchSpec, modules
 
 SPEC: Final = ArchSpec(
     name="s390x",
+    qemu=qemu.S390X,
     machine_types=("s390-ccw-virtio",),
     go_max_vcpus=248,
     kernel_modules=modules(KVM, VSOCK),

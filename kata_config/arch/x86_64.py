@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+from kata_config.arch import qemu
 from kata_config.arch.base import (
     KVM,
     VHOST,
@@ -23,6 +24,7 @@ _AMD_V = ("svm", "kvm_amd", "AMD-V")
 
 SPEC: Final = ArchSpec(
     name="x86_64",
+    qemu=qemu.X86_64,
     machine_types=("q35", "microvm"),
     go_max_vcpus=240,
     cpu_flags=(frozenset({"lm"}), frozenset({"sse4_1"})),
