@@ -41,6 +41,28 @@ class _Sources:
         return lines[line - 1] if 0 < line <= len(lines) else None
 
 
+def _with_main_files(paths: list[Path], quiet: bool) -> list[Path]:
+    """Replace a ``config.d/`` drop-in by the configuration it belongs to, once.
+
+    A drop-in alone is a fragment (no image, no kernel), so checking it by itself reports what
+    its main file provides; pre-commit passes exactly the files that changed, drop-ins alone
+    included. The main file is the one ``configuration*.toml`` beside ``config.d/``
+    (``configuration.toml`` when there are several, as kata-deploy links it).
+    """
+    out: list[Path] = []
+    for path in paths:
+        if path.parent.name == "config.d":
+            mains = sorted(path.parent.parent.glob("configuration*.toml"))
+            named = [m for m in mains if m.name == "configuration.toml"]
+            main = named[0] if named else mains[0] if len(mains) == 1 else None
+            if main is not None:
+                options.note(f"{path} is a drop-in: validating {main} with its config.d/", quiet)
+                path = main
+        if path not in out:
+            out.append(path)
+    return out
+
+
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Configuration files, or directories holding configuration.toml and config.d/. "
@@ -72,6 +94,7 @@ def validate(
     for path in paths:
         if not os.path.lexists(path):
             raise options.fail(f"{path}: no such file or directory")
+    paths = _with_main_files(paths, quiet)
     report = validate_files(paths, runtime.value, target_arch)
     RENDERERS[fmt.value](report, sys.stdout, _Sources(), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
