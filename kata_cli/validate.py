@@ -50,13 +50,14 @@ def _with_main_files(paths: list[Path], quiet: bool) -> list[Path]:
     (``configuration.toml`` when there are several, as kata-deploy links it).
     """
     out: list[Path] = []
-    for path in paths:
-        if path.parent.name == "config.d":
-            mains = sorted(path.parent.parent.glob("configuration*.toml"))
+    for given in paths:
+        path = given
+        if given.parent.name == "config.d":
+            mains = sorted(given.parent.parent.glob("configuration*.toml"))
             named = [m for m in mains if m.name == "configuration.toml"]
             main = named[0] if named else mains[0] if len(mains) == 1 else None
             if main is not None:
-                options.note(f"{path} is a drop-in: validating {main} with its config.d/", quiet)
+                options.note(f"{given} is a drop-in: validating {main} with its config.d/", quiet)
                 path = main
         if path not in out:
             out.append(path)
