@@ -149,7 +149,7 @@ def _looks_like_path(against: str) -> bool:
 
 
 def _load(path: Path) -> tuple[dict[str, Any], Any]:
-    from kata_config.load import load_config
+    from kata_config.reader import load_config
 
     loaded = load_config(path)
     errors = [f for f in loaded.findings if f.severity == Severity.ERROR]

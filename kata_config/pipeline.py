@@ -11,9 +11,9 @@ from kata_config import compat
 from kata_config.arch import host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
-from kata_config.load import Loaded, load_config
 from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
 from kata_config.model import KataConfig, detect_runtime
+from kata_config.reader import Loaded, load_config
 from kata_config.schema import check_schema
 
 RuntimeChoice = Literal["go", "rs", "auto"]

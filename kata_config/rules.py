@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
-from kata_config import compat, load, schema
+from kata_config import compat, reader, schema
 from kata_config.findings import Rule, Severity
 
 INTERNAL_ERROR = Rule("internal-error", Severity.ERROR, "A rule failed; the report is incomplete")
@@ -58,7 +58,7 @@ def registry() -> dict[str, RuleDoc]:
 
     entries: list[RuleDoc] = [
         RuleDoc(rule, _STAGE_DOCS[rule.id])
-        for rule in (*load.RULES, *schema.RULES, compat.PLACEHOLDER_IN_COMMENT, INTERNAL_ERROR)
+        for rule in (*reader.RULES, *schema.RULES, compat.PLACEHOLDER_IN_COMMENT, INTERNAL_ERROR)
     ]
     entries += [RuleDoc(rule, inspect.getdoc(check) or "") for rule, check in
                 (*compat.CHECKS, *CHECKS)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kata_config.load import MAX_BYTES, load_config, read_file
+from kata_config.reader import MAX_BYTES, load_config, read_file
 
 MAIN = """\
 [hypervisor.qemu]

@@ -241,8 +241,8 @@ def test_huge_integers_do_not_crash_numeric_rules() -> None:
     from pathlib import Path
 
     from kata_config.findings import Severity
-    from kata_config.load import load_config
     from kata_config.pipeline import findings_for
+    from kata_config.reader import load_config
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "configuration.toml"

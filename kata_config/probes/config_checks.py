@@ -53,8 +53,8 @@ def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
     else:
         path, shown, reader = str(explicit), str(explicit), None
     from kata_config.findings import Severity
-    from kata_config.load import load_config
     from kata_config.model import KataConfig, detect_runtime
+    from kata_config.reader import load_config
 
     loaded = load_config(path, host=reader)
     if not loaded.ok:
