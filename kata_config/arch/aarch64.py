@@ -50,6 +50,7 @@ SPEC: Final = ArchSpec(
     qemu=qemu.AARCH64,
     machine_types=("virt",),
     go_max_vcpus=123,
+    go_nvdimm_needs_firmware=True,
     kernel_modules=modules(KVM, VHOST, VHOST_NET, VSOCK),
     flags_key="Features",
     implementers=MappingProxyType(_IMPLEMENTERS),

@@ -75,6 +75,12 @@ class ArchSpec:
         min_generation: oldest POWER generation Kata supports (ppc64le).
         smt_off_up_to: POWER generations up to this one need SMT off on the host (ppc64le).
         qemu: how the runtimes launch QEMU on this arch (launch plans; ``arch/qemu.py``).
+        go_nvdimm_needs_firmware: the Go QEMU loader turns NVDIMM off when neither
+            ``firmware`` nor ``pflashes`` is set (aarch64: NVDIMM needs UEFI/ACPI).
+        rs_memory_block_mib: runtime-rs aligns ``default_memory``/``default_maxmemory`` down
+            to this block size at load (ppc64le: QEMU's 256 MiB blocks); 0 = no alignment.
+        rs_min_memory_mib: runtime-rs raises ``default_memory`` to at least this at load
+            (ppc64le); 0 = no floor.
     """
 
     name: str
@@ -93,6 +99,9 @@ class ArchSpec:
     min_generation: int = 0
     smt_off_up_to: int = 0
     qemu: QemuLaunch | None = None
+    go_nvdimm_needs_firmware: bool = False
+    rs_memory_block_mib: int = 0
+    rs_min_memory_mib: int = 0
 
 
 def modules(*specs: ModuleSpec) -> Mapping[str, ModuleSpec]:

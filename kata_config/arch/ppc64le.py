@@ -12,6 +12,8 @@ SPEC: Final = ArchSpec(
     qemu=qemu.PPC64LE,
     machine_types=("pseries",),
     go_max_vcpus=128,
+    rs_memory_block_mib=256,
+    rs_min_memory_mib=1024,
     kernel_modules=modules(
         KVM,
         # Book3S HV: guests run in hardware hypervisor mode (kvm_pr, the emulated one, is

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
-from kata_config.keys import Table, keys_of
+from kata_config.keys import Table, annotation_names, keys_of
 from kata_config.model import KataConfig
 from kata_config.validators._util import hkey, hv_tables, str_list
 
@@ -36,27 +36,7 @@ ANNOTATION_PATH_LIST_EMPTY = Rule(
 
 # Suffixes after io.katacontainers.config.hypervisor. that upstream defines (either runtime);
 # the key catalogue adds its own when present.
-_KNOWN_SUFFIXES: Final = frozenset({
-    "kernel", "image", "initrd", "firmware", "firmware_volume", "path", "jailer_path",
-    "ctlpath", "kernel_hash", "image_hash", "initrd_hash", "firmware_hash",
-    "firmware_volume_hash", "hypervisor_hash", "jailer_hash", "path_hash", "asset_hash_type",
-    "kernel_params", "kernel_verity_params", "machine_type", "machine_accelerators",
-    "cpu_features", "default_vcpus", "default_max_vcpus", "default_memory", "memory_slots",
-    "memory_offset", "enable_virtio_mem", "enable_mem_prealloc", "enable_hugepages",
-    "hugepage_type", "file_mem_backend", "reclaim_guest_freed_memory", "enable_guest_swap",
-    "disable_vhost_net", "use_legacy_serial", "guest_hook_path", "disable_image_nvdimm",
-    "hot_plug_vfio", "cold_plug_vfio", "pcie_root_port", "pcie_switch_port", "enable_iommu",
-    "enable_iommu_platform", "entropy_source", "block_device_driver", "block_device_aio",
-    "disable_block_device_use", "enable_iothreads", "indep_iothreads",
-    "block_device_cache_set", "block_device_cache_direct", "block_device_cache_noflush",
-    "blk_logical_sector_size", "blk_physical_sector_size", "block_device_num_queues",
-    "block_device_queue_size", "shared_fs", "virtio_fs_daemon", "virtio_fs_cache",
-    "virtio_fs_cache_size", "virtio_fs_extra_args", "msize_9p", "enable_vhost_user_store",
-    "vhost_user_store_path", "vhost_user_reconnect_timeout_sec", "rootless",
-    "guest_memory_dump_path", "guest_memory_dump_paging", "cc_init_data", "default_gpus",
-    "default_gpu_model", "network_queues", "rx_rate_limiter_max_rate",
-    "tx_rate_limiter_max_rate", "prefetch_files.list",
-})  # fmt: skip
+_KNOWN_SUFFIXES: Final = annotation_names.HYPERVISOR
 
 # Path annotations checked against an allow-list, per runtime.
 _PATH_LISTS: Final = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kata_config.load import load_config
+from kata_config.reader import load_config
 from kata_config.probes.host import HostRoot, Unreadable
 from tests.hostile.conftest import SECRET, link, make
 

@@ -1,0 +1,205 @@
+"""``load()``: read a configuration as its runtime would and resolve every key.
+
+Steps: find the file (explicit path, else where the runtime looks), read it with its
+drop-ins, refuse what the runtime refuses to load, pick the active hypervisor and agent
+tables, resolve every catalogue key, then run the runtime's load-time normalisation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from kata_config.arch import ARCHES, host_arch, normalize
+from kata_config.effective.hostfacts import read_host_facts
+from kata_config.effective.layout import TOP
+from kata_config.effective.model import Effective
+from kata_config.effective.normalise import Setting, run_steps
+from kata_config.effective.origin import Flavour
+from kata_config.effective.resolve import Resolved, build, resolve_table
+from kata_config.effective.steps import steps_for
+from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
+from kata_config.findings import Finding, Location, Severity
+from kata_config.keys import HYPERVISOR_NAMES
+from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
+from kata_config.model import detect_runtime
+from kata_config.probes.host import HostRoot
+from kata_config.reader import Loaded, load_config
+
+RuntimeChoice = Literal["go", "rs", "auto"]
+_EMPTY: Mapping[str, Any] = {}
+
+
+def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice = "auto",
+         arch: str | None = None, root: str | os.PathLike[str] = "/",
+         runtime_class: str | None = None, env: Mapping[str, str] | None = None) -> Effective:
+    """Load a Kata configuration as its runtime would and resolve every key.
+
+    Args:
+        path: the main file (or a directory holding ``configuration.toml``); with
+            ``root`` other than ``/`` it is a path inside that host root. None looks where
+            the runtime looks (``KATA_CONF_FILE`` in ``env``, then the built-in paths).
+        runtime: ``"go"``, ``"rs"`` or ``"auto"`` (from the file's ``[runtime]`` table).
+        arch: the host arch (``x86_64``, ``arm64``, ...); required off the live host when
+            the root has no recognisable ``/proc/cpuinfo``.
+        root: the host root: ``/`` or a snapshot directory.
+
+    Raises:
+        LoadError: the runtime would refuse to load the file (unreadable, TOML syntax, a
+            value of the wrong type, no usable hypervisor or agent table).
+        ConfigNotFound: no path was given and none of the runtime's paths exists.
+        KataConfigError: an unknown arch, or an arch that cannot be told.
+    """
+    host = HostRoot(root)
+    canonical = _arch(arch, host)
+    shown = _find(path, runtime, host, os.environ if env is None else env, runtime_class)
+    loaded = load_config(Path(shown) if host.live else host.path(shown))
+    if not loaded.ok:
+        raise _load_error(loaded, [f for f in loaded.findings if f.severity is Severity.ERROR])
+    flavour: Flavour = detect_runtime(loaded.data, Path(shown)) if runtime == "auto" else runtime
+    hv_name, agent_name = _active(loaded, flavour)
+    out = Resolved(flavour, hv_name)
+    hv_table = _table(_table(loaded.data, "hypervisor"), hv_name)
+    tables = {
+        "hypervisor": (hv_table, f"hypervisor.{hv_name}"),
+        "agent": (_table(_table(loaded.data, "agent"), agent_name), f"agent.{agent_name}"),
+        "runtime": (_table(loaded.data, "runtime"), "runtime"),
+        "factory": (_table(loaded.data, "factory"), "factory") if flavour == "go"
+        else (_table(hv_table, "factory"), f"hypervisor.{hv_name}.factory"),
+    }
+    for name, section in TOP.items():
+        table, dotted = tables[name]
+        resolve_table(section, table, name, dotted, out)
+    _refuse_bad_values(loaded, flavour, out)
+    setting = Setting(flavour, ARCHES[canonical], hv_name, read_host_facts(host), host)
+    run_steps(steps_for(flavour), out.values, out.origins, setting)
+
+    def locate(dotted: str) -> Location:
+        found = loaded.locate(dotted)
+        return Location(_host_form(host, found.path), found.line, found.col, found.key)
+
+    return Effective(
+        flavour, canonical, hv_name, agent_name, **build(out.values),
+        files=tuple(_host_form(host, f) for f in loaded.files), host=setting.host,
+        root=str(root), _origins=out.origins, _written=out.written, _locate=locate,
+        _setting=setting,
+    )
+
+
+def _arch(arch: str | None, host: HostRoot) -> str:
+    try:
+        if arch:
+            return normalize(arch)
+        if host.live:
+            return host_arch()
+    except ValueError as exc:
+        raise KataConfigError(str(exc)) from None
+    from kata_config.probes.cpu import CPUINFO, parse_cpuinfo
+    from kata_config.probes.target import infer_arch, snapshot_arch
+
+    recorded = snapshot_arch(host)
+    text = host.read_text(CPUINFO)
+    found = recorded or (infer_arch(parse_cpuinfo(text)) if text else None)
+    if not found:
+        raise KataConfigError(f"cannot tell the arch of host root {host.root}: pass arch=")
+    try:
+        return normalize(found)
+    except ValueError as exc:
+        raise KataConfigError(str(exc)) from None
+
+
+def _find(path: str | os.PathLike[str] | None, runtime: RuntimeChoice, host: HostRoot,
+          env: Mapping[str, str], runtime_class: str | None) -> str:
+    # Stop-gap until kata_config.discovery lands: KATA_CONF_FILE, then the built-in paths.
+    if path is not None:
+        return os.fspath(path)
+    if runtime_class is not None:
+        raise ConfigNotFound(f"cannot resolve runtime class {runtime_class!r}: config "
+                             "discovery through containerd/CRI-O is not available yet")
+    own, other = ((RS_CONFIG_PATHS, GO_CONFIG_PATHS) if runtime == "rs"
+                  else (GO_CONFIG_PATHS, RS_CONFIG_PATHS))
+    candidates = [env["KATA_CONF_FILE"]] if env.get("KATA_CONF_FILE") else []
+    candidates += [*own, *other]
+    for candidate in candidates:
+        if host.exists(candidate):
+            return candidate
+    raise ConfigNotFound(f"no Kata configuration under {host.root}: looked at "
+                         + ", ".join(candidates))
+
+
+def _host_form(host: HostRoot, path: str) -> str:
+    """A file path as the host spells it (the root prefix removed)."""
+    if host.live:
+        return path
+    try:
+        return "/" + str(Path(path).relative_to(host.root))
+    except ValueError:
+        return path
+
+
+def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+def _active(loaded: Loaded, flavour: Flavour) -> tuple[str, str]:
+    hypervisors = [k for k, v in _table(loaded.data, "hypervisor").items()
+                   if isinstance(v, Mapping)]
+    agents = [k for k, v in _table(loaded.data, "agent").items() if isinstance(v, Mapping)]
+    unknown = [name for name in hypervisors if name not in HYPERVISOR_NAMES[flavour]]
+    if unknown:
+        raise _refuse(loaded, "hypervisor-name-invalid",
+                      f"[hypervisor.{unknown[0]}] is not a hypervisor the "
+                      f"{_runtime_name(flavour)} knows; it refuses to load")
+    if flavour == "go":
+        if not hypervisors:
+            raise _refuse(loaded, "no-hypervisor-table",
+                          "no [hypervisor.<name>] table: the Go runtime has no VMM to use")
+        # Go walks every table and keeps the last of an unordered map: with one it is that one
+        return hypervisors[0], agents[0] if agents else "kata"
+    runtime = _table(loaded.data, "runtime")
+    hv, agent = runtime.get("hypervisor_name"), runtime.get("agent_name")
+    if not isinstance(hv, str) or hv not in hypervisors:
+        rule = "hypervisor-table-missing" if hv else "hypervisor-name-missing"
+        raise _refuse(loaded, rule, f"[runtime] hypervisor_name = {hv!r} does not name a "
+                      "[hypervisor.<name>] table of the file: runtime-rs refuses to load")
+    if not isinstance(agent, str) or agent not in agents:
+        rule = "agent-table-missing" if agent else "agent-name-missing"
+        raise _refuse(loaded, rule, f"[runtime] agent_name = {agent!r} does not name an "
+                      "[agent.<name>] table of the file: runtime-rs refuses to load")
+    return hv, agent
+
+
+def _runtime_name(flavour: Flavour) -> str:
+    return "Go runtime" if flavour == "go" else "runtime-rs"
+
+
+def _refuse(loaded: Loaded, rule_id: str, message: str) -> LoadError:
+    # the ids are those of the validate rules reporting the same problem
+    finding = Finding(rule_id, Severity.ERROR, message, Location(str(loaded.main)))
+    return LoadError(f"{loaded.main}: {message}", (finding,))
+
+
+def _refuse_bad_values(loaded: Loaded, flavour: Flavour, out: Resolved) -> None:
+    if not out.wrong_type and flavour == "go":
+        return
+    from kata_config.schema import SCHEMA_TYPE, UNKNOWN_KEY_REJECTED, check_schema
+
+    bad = set(out.wrong_type)
+    findings = [
+        Finding(rule.id, rule.severity, issue.message, loaded.locate(issue.key))
+        for rule, issue in check_schema(loaded.data, flavour)
+        if rule is UNKNOWN_KEY_REJECTED or (rule is SCHEMA_TYPE and issue.key in bad)
+    ]
+    if findings:
+        raise _load_error(loaded, findings)
+
+
+def _load_error(loaded: Loaded, findings: list[Finding]) -> LoadError:
+    first = findings[0]
+    where = f"{first.location.path}:{first.location.line}" if first.location.line else str(
+        first.location.path)
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return LoadError(f"{where}: {first.message}{more}", tuple(findings))

@@ -1,0 +1,171 @@
+"""load(): resolved values, their origins, normalisation and with_changes, on fake host roots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kata_config import Change, ConfigNotFound, Effective, LoadError, Origin, load
+from tests.fakehost import make_host
+
+CONF = "/etc/kata-containers/configuration.toml"
+
+GO_QEMU = """\
+[hypervisor.qemu]
+path = "/usr/bin/qemu-system-x86_64"
+kernel = "/usr/share/kata-containers/vmlinux.container"
+image = "/usr/share/kata-containers/kata-containers.img"
+default_memory = 128
+default_maxvcpus = 0
+default_vcpus = 12
+default_bridges = 9
+machine_accelerators = " a , ,b "
+virtio_fs_daemon = "/usr/libexec/virtiofsd"
+
+[agent.kata]
+
+[runtime]
+enable_debug = true
+"""
+
+RS_QEMU = """\
+[hypervisor.qemu]
+path = "/usr/bin/qemu-system-x86_64"
+kernel = "/usr/share/kata-containers/vmlinux.container"
+image = "/usr/share/kata-containers/kata-containers.img"
+default_memory = 0
+default_vcpus = 12
+default_maxvcpus = 4
+
+[agent.kata]
+
+[runtime]
+name = "virt_container"
+hypervisor_name = "qemu"
+agent_name = "kata"
+"""
+
+
+def _host(tmp_path: Path, text: str = GO_QEMU, **kw: object) -> Path:
+    files = {CONF: text, "/usr/bin/qemu-system-x86_64": "",
+             "/usr/share/kata-containers/vmlinux-6.1.container": "",
+             "/usr/share/kata-containers/kata-containers.img": ""}
+    links = {"/usr/share/kata-containers/vmlinux.container": "vmlinux-6.1.container"}
+    return make_host(tmp_path, files=files, links=links, **kw)  # type: ignore[arg-type]
+
+
+def test_file_values_defaults_and_their_origins(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path), arch="x86_64")
+    assert (eff.flavour, eff.hypervisor_name, eff.agent_name) == ("go", "qemu", "kata")
+    assert eff.files == (CONF,)
+    assert eff.runtime.enable_debug is True
+    assert eff.origin("runtime.enable_debug") == Origin("file", CONF, 15, 1, "go")
+    # absent: the Go runtime's built-in value
+    assert eff.hypervisor.block_device_aio == "io_uring"
+    assert eff.origin("hypervisor.block_device_aio").kind == "default"
+    # the table form names the same key
+    assert eff.origin("hypervisor.qemu.default_bridges") == eff.origin("hypervisor.default_bridges")
+
+
+def test_go_normalisation_records_what_changed(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path), arch="x86_64")
+    hv = eff.hypervisor
+    assert hv.default_memory == 2048
+    memory = eff.origin("hypervisor.default_memory")
+    assert (memory.kind, memory.previous, memory.line) == ("normalised", 128, 5)
+    assert "256" in memory.note
+    assert (hv.default_maxvcpus, hv.default_vcpus, hv.default_bridges) == (8, 8.0, 5)
+    assert eff.origin("hypervisor.default_vcpus").previous == 12.0
+    assert hv.default_maxmemory == 16384
+    assert hv.machine_accelerators == "a,,b"
+    # symlinks are followed inside the host root, as the runtime does at load
+    assert hv.kernel == "/usr/share/kata-containers/vmlinux-6.1.container"
+    assert eff.origin("hypervisor.kernel").previous == (
+        "/usr/share/kata-containers/vmlinux.container")
+    assert eff.host.cpus == 8
+    assert eff.host.memory_mib == 16384
+
+
+def test_unknown_host_figures_keep_the_value_and_say_so(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path, cpus=None, memory_mib=None), arch="x86_64")
+    assert eff.hypervisor.default_maxvcpus == 0
+    assert eff.hypervisor.default_maxmemory == 0
+    assert "unknown" in eff.origin("hypervisor.default_maxvcpus").note
+    assert eff.host.cpus is None
+
+
+def test_arch_cap_on_maxvcpus(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path, cpus=300), arch="x86_64")
+    assert eff.hypervisor.default_maxvcpus == 240
+    assert eff.hypervisor.default_vcpus == 12.0
+
+
+def test_dropins_win_and_are_located(tmp_path: Path) -> None:
+    root = _host(tmp_path)
+    dropin = root / "etc/kata-containers/config.d/10-mem.toml"
+    dropin.parent.mkdir()
+    dropin.write_text("[hypervisor.qemu]\n\ndefault_memory = 4096\n")
+    eff = load(CONF, root=root, arch="x86_64")
+    assert eff.files == (CONF, "/etc/kata-containers/config.d/10-mem.toml")
+    assert eff.hypervisor.default_memory == 4096
+    assert eff.origin("hypervisor.default_memory") == Origin(
+        "drop-in", "/etc/kata-containers/config.d/10-mem.toml", 3, 1, "go")
+
+
+def test_runtime_rs_defaults_differ(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path, RS_QEMU), arch="x86_64")
+    assert eff.flavour == "rs"
+    assert eff.hypervisor.block_device_driver == "virtio-blk-pci"
+    # a Go-only key still has an attribute, from the Go runtime's default, and says so
+    assert eff.hypervisor.msize_9p == 8192
+    assert "does not read" in eff.origin("hypervisor.msize_9p").note
+
+
+def test_with_changes_records_annotation_origins(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path), arch="x86_64")
+    why = Origin("annotation", annotation="io.katacontainers.config.hypervisor.default_memory")
+    changed = eff.with_changes([Change("hypervisor.default_memory", 100, why)], normalise=False)
+    assert changed.hypervisor.default_memory == 100
+    assert changed.origin("hypervisor.default_memory") == why
+    assert eff.hypervisor.default_memory == 2048  # the original is untouched
+    again = eff.with_changes([Change("hypervisor.qemu.default_memory", 100, why)], normalise=True)
+    assert again.hypervisor.default_memory == 2048
+    assert again.origin("hypervisor.default_memory").previous == 100
+    with pytest.raises(TypeError):
+        eff.with_changes([Change("hypervisor.default_memory", "lots", why)], normalise=False)
+    with pytest.raises(KeyError):
+        eff.with_changes([Change("hypervisor.no_such_key", 1, why)], normalise=False)
+
+
+def test_every_key_has_an_origin(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path), arch="x86_64")
+    for key in eff.values():
+        assert isinstance(eff.origin(key), Origin), key
+    with pytest.raises(KeyError, match="not the table"):
+        eff.origin("hypervisor.clh.default_memory")
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("[hypervisor.qemu\n", "toml-syntax"),
+    ('[hypervisor.qemu]\ndefault_memory = "2G"\n', "schema-type"),
+    ("[agent.kata]\n", "no-hypervisor-table"),
+    ("[hypervisor.qemu]\n[runtime]\nname = 'virt_container'\nhypervisor_name = 'clh'\n"
+     "agent_name = 'kata'\n[agent.kata]\n", "hypervisor-table-missing"),
+], ids=["syntax", "wrong-type", "no-hypervisor", "rs-missing-table"])
+def test_what_the_runtime_refuses_to_load_raises(tmp_path: Path, text: str, rule: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        load(CONF, root=make_host(tmp_path, files={CONF: text}), arch="x86_64")
+    assert [f.rule_id for f in caught.value.findings][:1] == [rule]
+    assert str(caught.value)
+
+
+def test_no_path_and_nothing_installed(tmp_path: Path) -> None:
+    with pytest.raises(ConfigNotFound):
+        load(root=make_host(tmp_path), arch="x86_64")
+
+
+def test_no_path_finds_the_installed_file(tmp_path: Path) -> None:
+    eff = load(root=_host(tmp_path), arch="x86_64")
+    assert isinstance(eff, Effective)
+    assert eff.files == (CONF,)
