@@ -55,7 +55,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
     host = HostRoot(root)
     canonical = _arch(arch, host)
     shown = _find(path, runtime, host, os.environ if env is None else env, runtime_class)
-    loaded = load_config(Path(shown) if host.live else host.path(shown))
+    # the live root reads plain paths, so a relative path means the working directory
+    loaded = load_config(shown) if host.live else load_config(shown, host=host)
     if not loaded.ok:
         raise _load_error(loaded, [f for f in loaded.findings if f.severity is Severity.ERROR])
     flavour: Flavour = detect_runtime(loaded.data, Path(shown)) if runtime == "auto" else runtime
@@ -76,15 +77,10 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
     setting = Setting(flavour, ARCHES[canonical], hv_name, read_host_facts(host), host)
     run_steps(steps_for(flavour), out.values, out.origins, setting)
 
-    def locate(dotted: str) -> Location:
-        found = loaded.locate(dotted)
-        return Location(_host_form(host, found.path), found.line, found.col, found.key)
-
     return Effective(
-        flavour, canonical, hv_name, agent_name, **build(out.values),
-        files=tuple(_host_form(host, f) for f in loaded.files), host=setting.host,
-        root=str(root), _origins=out.origins, _written=out.written, _locate=locate,
-        _setting=setting,
+        flavour, canonical, hv_name, agent_name, **build(out.values), files=loaded.files,
+        host=setting.host, root=str(root), _origins=out.origins, _written=out.written,
+        _locate=loaded.locate, _setting=setting,
     )
 
 
@@ -127,16 +123,6 @@ def _find(path: str | os.PathLike[str] | None, runtime: RuntimeChoice, host: Hos
             return candidate
     raise ConfigNotFound(f"no Kata configuration under {host.root}: looked at "
                          + ", ".join(candidates))
-
-
-def _host_form(host: HostRoot, path: str) -> str:
-    """A file path as the host spells it (the root prefix removed)."""
-    if host.live:
-        return path
-    try:
-        return "/" + str(Path(path).relative_to(host.root))
-    except ValueError:
-        return path
 
 
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:

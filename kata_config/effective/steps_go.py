@@ -23,7 +23,6 @@ from kata_config.effective.normalise import (
     is_empty,
     is_zero,
 )
-from kata_config.effective.paths import realpath_under
 
 QEMU: Final = frozenset({"qemu"})
 QEMU_CLH: Final = frozenset({"qemu", "clh"})
@@ -39,7 +38,7 @@ def resolve_path(value: Any, ctx: StepContext) -> str:
     if not value.startswith("/"):
         raise Kept(f"{value!r} is relative: the runtime resolves it against its working "
                    "directory, which kata-config cannot know")
-    found = realpath_under(ctx.root, value)
+    found = ctx.root.resolve(value)
     if found is None:
         raise Kept(f"{value} does not exist under host root {ctx.root.root}: the Go runtime "
                    "refuses to load a configuration whose files are missing")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kata_config.reader import load_config
 from kata_config.probes.host import HostRoot, Unreadable
+from kata_config.reader import load_config
 from tests.hostile.conftest import SECRET, link, make
 
 # (link below the root, its target; {outside} is the absolute outside dir) -> path to read
