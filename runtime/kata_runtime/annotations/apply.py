@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kata_config import Change, Origin
 from kata_runtime.annotations import hashes, paths
 from kata_runtime.annotations.allowlist import AllowList
-from kata_runtime.annotations.context import Context
+from kata_runtime.annotations.context import Changes, Context
 from kata_runtime.annotations.convert import converter
 from kata_runtime.annotations.decision import (
     AnnotationResult,
@@ -71,7 +71,7 @@ def apply_annotations(eff: Effective, annotations: Mapping[str, object], *,
 
 
 def _decide(ctx: Context, allow: AllowList, name: str, value: str, *,
-            annotations: Mapping[str, object], host: HostView) -> tuple[Decision, dict[str, object]]:
+            annotations: Mapping[str, object], host: HostView) -> tuple[Decision, Changes]:
     matched = ""
     if name.startswith(HV):
         found, why = allow.match(name.removeprefix(HV))

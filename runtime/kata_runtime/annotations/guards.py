@@ -22,7 +22,7 @@ def _reject(name: str, value: str, why: str) -> Decision:
     return Decision(name, value, "rejected", why, "hostile", fatal=True)
 
 
-def check_input(annotations: Mapping[object, object],
+def check_input(annotations: Mapping[str, object],
                 decisions: list[Decision]) -> Iterator[tuple[str, str]]:
     """Yield the (name, value) pairs fit to evaluate, in name order; reject the others."""
     total = 0

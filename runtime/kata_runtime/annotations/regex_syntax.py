@@ -28,7 +28,7 @@ __all__ = ["Dialect", "EvaluationBound", "Node", "RegexSyntaxError", "parse"]
 MAX_REPEAT_GO: Final = 1000  # Go refuses counts above this ("invalid repeat count")
 MAX_NEST: Final = {"go": 1000, "rs": 250}  # Go maxHeight; Rust's default nest_limit
 MAX_PATTERN: Final = 4096  # longer entries are refused before parsing (work bound)
-MAX_EVAL_NEST: Final = 200  # deeper trees would exhaust Python's recursion while compiling
+MAX_EVAL_NEST: Final = 250  # deeper trees would exhaust Python's recursion while compiling
 _GO_FLAGS: Final = frozenset("imsU")
 _RS_FLAGS: Final = frozenset("imsUuxR")
 
