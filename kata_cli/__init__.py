@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from kata_cli import annotate as annotate
 from kata_cli import check as check
 from kata_cli import defaults as defaults
 from kata_cli import diff as diff
@@ -45,7 +46,7 @@ def _root(
 ) -> None:
     """Check Kata Containers configuration files and host readiness before a VM starts."""
 
-for _module in (validate, check, defaults, diff, migrate, snapshot):
+for _module in (validate, check, defaults, diff, migrate, snapshot, annotate):
     _module.register(app)
 
 

@@ -29,6 +29,10 @@ def test_wheel_ships_schema_defaults_and_types(wheel: Path) -> None:
     assert "kata_config/schema/kata-configuration.schema.json" in names
     assert "kata_config/py.typed" in names
     assert any(n.startswith("kata_config/_defaults/") and n.endswith(".toml") for n in names)
+    # the bundled runtime ships as the top-level package kata_runtime, not under runtime/
+    assert "kata_runtime/annotations/apply.py" in names
+    assert "kata_runtime/py.typed" in names
+    assert not any(n.startswith("runtime/") for n in names)
 
 
 def test_wheel_installs_and_validates_a_corpus_file(wheel: Path, tmp_path: Path) -> None:
@@ -45,3 +49,18 @@ def test_wheel_installs_and_validates_a_corpus_file(wheel: Path, tmp_path: Path)
         capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"errors": 0' in result.stdout
+    # kata_runtime imports from the installed wheel (cwd is outside the source tree) ...
+    where = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c",
+         "import kata_runtime, kata_runtime.annotations as a; a.apply_annotations; "
+         "print(kata_runtime.__file__)"],
+        capture_output=True, text=True, cwd=tmp_path, check=True).stdout
+    assert str(env_dir) in where
+    # ... and the command that uses it works there.
+    annotated = subprocess.run(
+        [str(env_dir / "bin" / "kata-config"), "annotate", str(config), "--arch", "x86_64",
+         "--runtime", "go", "--format", "json",
+         "-a", "io.katacontainers.config.hypervisor.kernel_params=quiet"],
+        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert annotated.returncode == 0, annotated.stdout + annotated.stderr
+    assert '"status": "accepted"' in annotated.stdout

@@ -212,7 +212,7 @@ CONVERTERS: Final[dict[str, Converter]] = {
     "maxvcpus": _maxvcpus, "memory": _memory, "kparams": _kparams, "verity": _verity,
     "vfio": _vfio, "sector": _sector, "indep": _indep, "msize": _msize,
     "fsargs_json": _fsargs_json, "fsargs_csv": _fsargs_csv, "initdata": _initdata,
-    "gpu": _gpu, "pcie16": _pcie16, **RUNTIME_CONVERTERS,
+    "gpu": _gpu, "pcie16": _pcie16, "hash": lambda c, k, v: {}, **RUNTIME_CONVERTERS,
 }  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from typing import Final
 HV: Final = "io.katacontainers.config.hypervisor."
 RT: Final = "io.katacontainers.config.runtime."
 AG: Final = "io.katacontainers.config.agent."
-NEWEST: Final = 410
+NEWEST: Final = 401
 OLDEST: Final = 330
 
 
