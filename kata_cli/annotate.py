@@ -30,6 +30,7 @@ def annotate(
     config: Annotated[str | None, typer.Argument(
         help="Configuration file (host path under --root). Default: the file the runtime "
         "would load.", show_default=False)] = None,
+    *,
     annotation: Annotated[list[str] | None, typer.Option(
         "--annotation", "-a", help="KEY=VALUE, or @FILE with a pod's annotations as a JSON "
         "object or key=value lines. Repeat for more.", show_default=False)] = None,

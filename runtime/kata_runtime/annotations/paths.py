@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
 
-from kata_config import arch_spec
+from kata_config import arch_spec, catalogue
 from kata_runtime.annotations.context import Context
 from kata_runtime.annotations.decision import Decision, Refused
 from kata_runtime.annotations.glob_match import BadPattern, rs_match
@@ -15,14 +15,11 @@ from kata_runtime.annotations.table import AG, CONFIG_PATH, GO_HASH_TYPE, HV, RT
 
 GO_HASHED: Final = frozenset({"hypervisor.path", "hypervisor.jailer_path"})
 ALLOWLIST_OF: Final = {
-    "hypervisor.path": "valid_hypervisor_paths",
-    "hypervisor.jailer_path": "valid_jailer_paths",
-    "hypervisor.virtio_fs_daemon": "valid_virtio_fs_daemon_paths",
-    "hypervisor.vhost_user_store_path": "valid_vhost_user_store_paths",
-    "hypervisor.entropy_source": "valid_entropy_sources",
+    **{info.key: info.path_allowlist for info in catalogue() if info.path_allowlist},
+    # Not catalogued (3.30 and 3.31 only): its annotation was gated by this list in both.
     "hypervisor.file_mem_backend": "valid_file_mem_backends",
 }
-"""Each path-valued key and the ``valid_*`` list gating it (tests check it against keys())."""
+"""Each path-valued key and the ``valid_*`` list gating it, from the public catalogue."""
 
 CONFIG_DIRS: Final = ("/etc/kata-containers/", "/usr/share/defaults/kata-containers/",
                       "/opt/kata/share/defaults/kata-containers/")
