@@ -130,7 +130,8 @@ def check_runtime_values(cfg: KataConfig) -> Iterator[Issue]:
         listed = ", ".join(show(v) for v in allowed if v != "")
         yield Issue(ref.path, (f"{ref.name} = {show(ref.value)} is accepted only by "
                                f"{_OTHER[cfg.runtime]}; {_NAMES[cfg.runtime]} takes one of "
-                               f"{listed}"))
+                               f"{listed}"),
+                    "start" if cfg.runtime in spec.start_checked else "load")
 
 
 def check_placeholders(cfg: KataConfig) -> Iterator[Issue]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Literal
+
+When = Literal["load", "start"]
+"""When the runtime acts on a finding: while loading the file, or when it starts the VM."""
 
 
 class Severity(IntEnum):
@@ -22,11 +26,19 @@ class Severity(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule with a stable kebab-case id, its severity and a one-line summary."""
+    """A rule with a stable kebab-case id, its severity and a one-line summary.
+
+    ``when`` says when the runtime acts on what the rule finds. For an error: ``"load"`` means
+    the runtime refuses to load the file, ``"start"`` that it loads the file and the VM then
+    fails to start (at sandbox creation or when QEMU starts). For warnings and infos it is
+    when the silent change happens. One finding may override it (``Issue.when``) where the
+    same mistake is refused at load by one hypervisor's builder and only at start by another.
+    """
 
     id: str
     severity: Severity
     summary: str
+    when: When = "load"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +56,23 @@ class Issue:
     """What a check yields: the dotted key it is about and the sentence to show.
 
     Checks never set the rule id, the severity or the position; the pipeline stamps those.
+    ``when`` overrides the rule's timing for this one issue (None keeps the rule's).
     """
 
     key: str | None
     message: str
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One reported problem, stamped with its rule and position."""
+    """One reported problem, stamped with its rule, position and timing (see ``Rule.when``)."""
 
     rule_id: str
     severity: Severity
     message: str
     location: Location
+    when: When = "load"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order by file, line, column, then rule id."""

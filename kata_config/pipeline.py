@@ -48,7 +48,8 @@ def find_config(runtime: RuntimeChoice = "auto", env: Mapping[str, str] | None =
 
 def _stamp(rule: Rule, issues: Iterable[Issue], loaded: Loaded) -> Iterator[Finding]:
     for issue in issues:
-        yield Finding(rule.id, rule.severity, issue.message, loaded.locate(issue.key))
+        yield Finding(rule.id, rule.severity, issue.message, loaded.locate(issue.key),
+                      issue.when or rule.when)
 
 
 def _crashed(rule: Rule, exc: Exception, loaded: Loaded) -> Finding:

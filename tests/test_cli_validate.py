@@ -58,7 +58,7 @@ def test_json_shape() -> None:
     assert doc["files"] == [str(BAD_TYPE)]
     (finding,) = doc["findings"]
     assert finding == {
-        "rule": "schema-type", "severity": "error", "message": finding["message"],
+        "rule": "schema-type", "severity": "error", "when": "load", "message": finding["message"],
         "path": str(BAD_TYPE), "line": 8, "column": 1, "key": "hypervisor.qemu.default_vcpus",
     }
     assert doc["summary"]["errors"] == 1
@@ -117,3 +117,17 @@ def test_schema_command_prints_the_shipped_schema() -> None:
     code, out = _run("schema")
     assert code == 0
     assert json.loads(out)["title"] == "Kata Containers configuration.toml"
+
+
+START_TIME = FIXTURES / "invalid" / "vcpus-exceed-max" / "basic.toml"
+
+
+def test_json_and_sarif_say_when_an_error_strikes() -> None:
+    # the Go runtime loads this file; QEMU then refuses to start with more vCPUs than maxcpus
+    _, out = _run("validate", str(START_TIME), "--arch", "x86_64", "--format", "json")
+    whens = {f["rule"]: f["when"] for f in json.loads(out)["findings"]}
+    assert whens["vcpus-exceed-max"] == "start"
+    _, out = _run("validate", str(START_TIME), "--arch", "x86_64", "--format", "sarif")
+    (run,) = json.loads(out)["runs"]
+    whens = {r["ruleId"]: r["properties"]["when"] for r in run["results"]}
+    assert whens["vcpus-exceed-max"] == "start"

@@ -89,6 +89,7 @@ def to_json(report: Report) -> dict[str, Any]:
             {
                 "rule": f.rule_id,
                 "severity": f.severity.label,
+                "when": f.when,
                 "message": f.message,
                 "path": f.location.path,
                 "line": f.location.line,
@@ -147,6 +148,8 @@ def to_sarif(report: Report, docs: Mapping[str, tuple[str, Severity, str]]) -> d
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message},
             "locations": [{"physicalLocation": physical}],
+            # load: the runtime refuses the file; start: it loads it and the VM fails to start
+            "properties": {"when": f.when},
         })
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

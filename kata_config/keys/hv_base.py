@@ -72,6 +72,7 @@ def key(
     aliases: tuple[str, ...] = (),
     annotation: str | None = None,
     secret: bool = False,
+    start_checked: frozenset[Runtime] = frozenset(),
 ) -> KeySpec:
     """Build one KeySpec, spreading ``default`` and plain-tuple ``choices`` over ``runtimes``."""
     merged: dict[str, Any] = {}
@@ -98,6 +99,7 @@ def key(
         aliases=aliases,
         annotation=annotation,
         secret=secret,
+        start_checked=start_checked,
     )
 
 

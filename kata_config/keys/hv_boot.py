@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kata_config.keys.hv_base import GO, RS, STR, STRS, go_except, go_only, hv
+from kata_config.keys.hv_base import BOTH, GO, RS, STR, STRS, go_except, go_only, hv
 from kata_config.keys.spec import REQUIRED, KeySpec
 
 _QEMU: Final = "/usr/bin/qemu-system-x86_64"
@@ -75,6 +75,8 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     hv(
         "rootfs_type", STR, "Filesystem type of the guest root image.",
         default="ext4", choices=("", "ext4", "xfs", "erofs"),
+        # both runtimes check it when they build the guest kernel command line
+        start_checked=BOTH,
     ),
     hv(
         "vm_rootfs_driver", STR, "Device type that presents the root image to the guest.",

@@ -48,6 +48,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
             "rs": ("", "never", "auto", "always", "none"),
         },
         readers=_GO_FS_READERS,
+        start_checked=GO,  # Go checks it only when it launches virtiofsd
     ),
     hv(
         "virtio_fs_cache_size", INT, "DAX window size for virtio-fs; 0 turns DAX off.",

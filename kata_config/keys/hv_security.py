@@ -51,6 +51,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     hv(
         "measurement_algo", STR, "Hash algorithm for Arm CCA realm measurements.",
         runtimes=GO, default="sha512", choices=("sha512", "sha256"), readers=go_only("qemu"),
+        start_checked=GO,  # checked by the arm64 QEMU code when the VM is built
     ),
     hv(
         "initdata", STR, "Initial data for a confidential guest (normally an annotation).",

@@ -72,6 +72,9 @@ class KeySpec:
         annotation: the ``io.katacontainers.config.hypervisor.<suffix>`` suffix when it
             differs from the key name ("" when there is no annotation for it).
         secret: True when the value is a credential and must not be echoed in output.
+        start_checked: runtimes that load any value of this key and refuse a value outside
+            ``choices`` only when the VM starts (Go's ``rootfs_type``, ``virtio_fs_cache``):
+            findings about such a value are start-time (``Rule.when``).
     """
 
     name: str
@@ -88,6 +91,7 @@ class KeySpec:
     aliases: tuple[str, ...] = ()
     annotation: str | None = None
     secret: bool = False
+    start_checked: frozenset[Runtime] = frozenset()
 
     def default_for(self, runtime: Runtime, hypervisor: str | None = None) -> Any:
         """Built-in value when the key is absent, most specific first; None if unknown."""

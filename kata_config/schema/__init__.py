@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any, Final
 
-from kata_config.findings import Issue, Rule, Severity
+from kata_config.findings import Issue, Rule, Severity, When
 from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType, keys_of, lookup
 from kata_config.walk import NAMED, SUB_TABLES, TOP_LEVEL
 
@@ -153,7 +153,7 @@ def _wrong_type(name: str, expected: str, value: Any, path: Path,
         f"runtimes refuse to load a value of the wrong type{fix}"))
 
 
-def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path
+def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, runtime: Runtime
                   ) -> Iterator[tuple[Rule, Issue]]:
     name = spec.name
     if not _is(kind, value):
@@ -164,8 +164,9 @@ def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path
         listed = ", ".join(show(c) for c in allowed if c != "")
         close = difflib.get_close_matches(str(value), [str(c) for c in allowed], n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        when: When = "start" if runtime in spec.start_checked else "load"
         yield SCHEMA_ENUM, Issue(dotted(path), (
-            f"{name} = {show(value)} is not allowed; expected one of {listed}{hint}"))
+            f"{name} = {show(value)} is not allowed; expected one of {listed}{hint}"), when)
     elif isinstance(value, int | float):
         if spec.minimum is not None and value < spec.minimum:
             yield SCHEMA_RANGE, Issue(dotted(path), (
@@ -198,9 +199,9 @@ def _check_value(spec: KeySpec, value: Any, path: Path, runtime: Runtime
             return
         item_kind = ValueType.STRING if spec.type is ValueType.STRING_ARRAY else ValueType.INTEGER
         for index, item in enumerate(value):
-            yield from _check_scalar(spec, item_kind, item, [*path, index])
+            yield from _check_scalar(spec, item_kind, item, [*path, index], runtime)
     else:
-        yield from _check_scalar(spec, spec.type, value, path)
+        yield from _check_scalar(spec, spec.type, value, path, runtime)
 
 
 def _check_table(values: Mapping[str, Any], path: Path, table: Table, runtime: Runtime

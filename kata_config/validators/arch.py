@@ -14,14 +14,17 @@ MACHINE_TYPE_ARCH = Rule(
     "machine-type-arch",
     Severity.ERROR,
     "QEMU machine_type not supported on the target architecture",
+    when="start",
 )
 IOMMU_ARCH_UNSUPPORTED = Rule(
     "iommu-arch-unsupported",
     Severity.ERROR,
     "Go qemu cannot start a VM with enable_iommu on aarch64, ppc64le or s390x",
+    when="start",
 )
 PFLASHES_COUNT = Rule(
-    "pflashes-count", Severity.ERROR, "Go qemu on aarch64 needs 0 or exactly 2 pflashes"
+    "pflashes-count", Severity.ERROR, "Go qemu on aarch64 needs 0 or exactly 2 pflashes",
+    when="start",
 )
 
 PPC64LE_MEMORY_ADJUSTED = Rule(

@@ -131,6 +131,7 @@ def check_confidential_mmio(cfg: KataConfig) -> Iterator[Issue]:
                 hkey(name, "block_device_driver"),
                 'block_device_driver = "virtio-mmio" with confidential_guest = true: the Go '
                 'runtime fails to create the sandbox; use "virtio-scsi" or "virtio-blk"',
+                "start",
             )
         rootfs = as_str(table.get("vm_rootfs_driver"))
         if cfg.runtime == "rs" and name in ("qemu", "clh") and rootfs == "virtio-blk-mmio":

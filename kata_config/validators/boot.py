@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from kata_config.findings import Issue, Rule, Severity
+from kata_config.findings import Issue, Rule, Severity, When
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_str, hkey, hv_tables, is_true
 
@@ -22,12 +22,20 @@ SE_BOOT_IMAGE_SET = Rule(
     "se-boot-image-set",
     Severity.ERROR,
     "Go: an IBM Secure Execution guest boots from its kernel alone; image/initrd must be empty",
+    when="start",
 )
 KERNEL_MISSING = Rule("kernel-missing", Severity.ERROR, "runtime-rs needs a kernel path")
 
 # Go builders that take a guest image; runtime-rs plugins that validate image/initrd.
 _GO_BOOT: Final = frozenset({"qemu", "clh", "firecracker", "stratovirt", "dragonball"})
 _RS_BOOT: Final = frozenset({"qemu", "clh", "dragonball", "firecracker"})
+# Go builders that check image/initrd while loading; the others leave it to sandbox creation.
+_GO_LOAD_NEEDS_IMAGE: Final = frozenset({"clh", "stratovirt"})
+_GO_LOAD_REFUSES_BOTH: Final = frozenset({"stratovirt"})
+
+
+def _when(cfg: KataConfig, name: str, at_load: frozenset[str]) -> When:
+    return "load" if cfg.runtime == "rs" or name in at_load else "start"
 
 
 def _boot_tables(cfg: KataConfig) -> Iterator[tuple[str, Mapping[str, Any], str, str]]:
@@ -50,8 +58,9 @@ def check_image_and_initrd(cfg: KataConfig) -> Iterator[Issue]:
     """Both ``image`` and ``initrd`` set.
 
     The guest boots either from a disk image or from an initrd. runtime-rs refuses to
-    load ("Can not configure both initrd and image"); the Go runtime fails when it creates
-    the sandbox.
+    load ("Can not configure both initrd and image"), and so does the Go runtime for a
+    StratoVirt table; for its other hypervisors the Go runtime loads the file and fails when
+    it creates the sandbox (the finding then says ``when: start``).
 
     Fails:
         [hypervisor.qemu]
@@ -68,16 +77,18 @@ def check_image_and_initrd(cfg: KataConfig) -> Iterator[Issue]:
                 hkey(name, "initrd"),
                 "image and initrd are both set: the guest can boot from only one; remove "
                 "one of them",
+                _when(cfg, name, _GO_LOAD_REFUSES_BOTH),
             )
 
 
 def check_boot_image_missing(cfg: KataConfig) -> Iterator[Issue]:
     """Neither ``image`` nor ``initrd`` set for a VM hypervisor.
 
-    The Go runtime refuses to load a Cloud Hypervisor or StratoVirt table without one and
-    fails at sandbox creation for the others; runtime-rs refuses to load qemu, clh,
+    The Go runtime refuses to load a Cloud Hypervisor or StratoVirt table without one (it
+    builds every table in the file, not only the one it ends up using) and fails at sandbox
+    creation for the others (``when: start``); runtime-rs refuses to load qemu, clh,
     dragonball and firecracker tables without one (firecracker needs ``image``
-    specifically). Confidential guests are left to ``secure-execution-mismatch``.
+    specifically). Confidential QEMU guests are left to ``secure-execution-mismatch``.
 
     Fails:
         [hypervisor.qemu]
@@ -89,7 +100,8 @@ def check_boot_image_missing(cfg: KataConfig) -> Iterator[Issue]:
         image = "/usr/share/kata-containers/kata-containers.img"
     """
     for name, table, image, initrd in _boot_tables(cfg):
-        if is_true(table.get("confidential_guest")) and not image and not initrd:
+        if name == "qemu" and is_true(table.get("confidential_guest")) and not image \
+                and not initrd:
             continue
         if cfg.runtime == "rs" and name == "firecracker" and not image:
             yield Issue(
@@ -102,6 +114,7 @@ def check_boot_image_missing(cfg: KataConfig) -> Iterator[Issue]:
                 f"hypervisor.{name}",
                 "neither image nor initrd is set: the VM has no root filesystem and the "
                 "runtime refuses it; set image (or initrd) to the guest image path",
+                _when(cfg, name, _GO_LOAD_NEEDS_IMAGE),
             )
 
 

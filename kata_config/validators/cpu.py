@@ -14,6 +14,7 @@ VCPUS_EXCEED_MAX = Rule(
     "vcpus-exceed-max",
     Severity.ERROR,
     "Go: default_vcpus above default_maxvcpus makes QEMU refuse to start",
+    when="start",
 )
 VCPUS_LOWERED_TO_MAX = Rule(
     "vcpus-lowered-to-max",

@@ -17,6 +17,7 @@ TEMPLATE_SHARED_FS = Rule(
     "template-shared-fs",
     Severity.ERROR,
     "Go: VM templating cannot be combined with virtio-fs",
+    when="start",
 )
 TEMPLATE_NEEDS_INITRD = Rule(
     "template-needs-initrd",

@@ -34,6 +34,7 @@ VHOST_USER_STORE_NEEDS_HUGEPAGES = Rule(
     "vhost-user-store-needs-hugepages",
     Severity.ERROR,
     "Go qemu cannot start a VM with enable_vhost_user_store but without enable_hugepages",
+    when="start",
 )
 
 _RS_MIN_MEMORY: Final = {"firecracker": 128}

@@ -10,7 +10,8 @@ from kata_config.model import KataConfig
 from kata_config.validators._util import as_int, as_str, is_true
 
 SNP_ID_PAIR = Rule(
-    "snp-id-pair", Severity.ERROR, "Go: snp_id_block and snp_id_auth must be set together"
+    "snp-id-pair", Severity.ERROR, "Go: snp_id_block and snp_id_auth must be set together",
+    when="start",
 )
 HYPERVISOR_LOGLEVEL_CLAMPED = Rule(
     "hypervisor-loglevel-clamped",

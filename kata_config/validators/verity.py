@@ -14,6 +14,7 @@ VERITY_PARAMS_INVALID = Rule(
     "verity-params-invalid",
     Severity.ERROR,
     "dm-verity parameters must list root_hash, salt, data_blocks and both block sizes",
+    when="start",
 )
 EXTENSION_IMAGE_NAME_INVALID = Rule(
     "extension-image-name-invalid",
@@ -64,7 +65,8 @@ def check_verity_params(cfg: KataConfig) -> Iterator[Issue]:
     Both runtimes expect comma-separated ``key=value`` pairs with ``root_hash``, ``salt``,
     ``data_blocks``, ``data_block_size`` and ``hash_block_size``, non-zero numbers and
     block sizes that are multiples of 512. A bad kernel value fails when the VM starts, a
-    bad extension image value fails the load. Empty means dm-verity off.
+    bad extension image value fails the load (that finding says ``when: load``). Empty means
+    dm-verity off.
 
     Fails:
         [[hypervisor.qemu.guest_extension_images]]
@@ -93,6 +95,7 @@ def check_verity_params(cfg: KataConfig) -> Iterator[Issue]:
                 hkey(name, f"guest_extension_images[{index}].verity_params"),
                 f"verity_params is invalid ({problem}): the runtime refuses to load; expected "
                 "root_hash=..,salt=..,data_blocks=N,data_block_size=N,hash_block_size=N",
+                "load",
             )
 
 
