@@ -36,6 +36,11 @@ _STAGE_DOCS: Final[Mapping[str, str]] = {
     "unknown-key-rejected": "runtime-rs decodes [agent.*], [agent.*.mem_agent], "
     "[hypervisor.*.factory], rootless_user and shared_mounts strictly: an unknown key there "
     "fails the load.",
+    "negative-value": "A negative number in a key where only 0 or more makes sense (a size, "
+    "a count, a rate). runtime-rs refuses it (`schema-range`); the Go runtime decodes it "
+    "into a 64-bit field without complaint: an unsigned one wraps it (`-1` becomes "
+    "18446744073709551615), a signed one keeps it. Either way the VM does not get what the "
+    "file meant. 32-bit fields refuse it in both runtimes (`schema-range`).",
     "unknown-table": "A top-level table that is not [hypervisor.*], [agent.*], [runtime] or "
     "[factory] (there is no [image] table, for example); it is ignored.",
     "placeholder-in-comment": "A comment still holds a build-time @VARIABLE@ marker: no "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Final
 
 from kata_config.keys import agent as agent
@@ -18,8 +19,17 @@ from kata_config.keys.spec import (
     Table,
     ValueType,
 )
+from kata_config.keys.widths import GO_WIDTHS
 
-KEYS: Final[tuple[KeySpec, ...]] = (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
+
+def _with_widths(spec: KeySpec) -> KeySpec:
+    width = GO_WIDTHS.get((spec.table, spec.name))
+    return replace(spec, widths={**spec.widths, "go": width}) if width else spec
+
+
+KEYS: Final[tuple[KeySpec, ...]] = tuple(
+    _with_widths(spec) for spec in (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
+)
 
 _INDEX: Final[Mapping[tuple[Table, str], KeySpec]] = {
     (spec.table, alias): spec for spec in KEYS for alias in (spec.name, *spec.aliases)

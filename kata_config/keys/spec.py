@@ -72,6 +72,8 @@ class KeySpec:
         annotation: the ``io.katacontainers.config.hypervisor.<suffix>`` suffix when it
             differs from the key name ("" when there is no annotation for it).
         secret: True when the value is a credential and must not be echoed in output.
+        widths: per runtime, the integer type its loader decodes the key into (``"u32"``,
+            ``"u64"``, ``"i64"``) where known: it decides which numbers fail the load.
         start_checked: runtimes that load any value of this key and refuse a value outside
             ``choices`` only when the VM starts (Go's ``rootfs_type``, ``virtio_fs_cache``):
             findings about such a value are start-time (``Rule.when``).
@@ -91,6 +93,7 @@ class KeySpec:
     aliases: tuple[str, ...] = ()
     annotation: str | None = None
     secret: bool = False
+    widths: Mapping[str, str] = field(default_factory=dict)
     start_checked: frozenset[Runtime] = frozenset()
 
     def default_for(self, runtime: Runtime, hypervisor: str | None = None) -> Any:
@@ -110,6 +113,19 @@ class KeySpec:
             merged.update(dict.fromkeys(self.choices.get(rt, ())))
         return tuple(merged)
 
+    def decodable(self, runtime: Runtime) -> tuple[int | None, int | None]:
+        """The numbers ``runtime``'s decoder accepts for this key (inclusive; None = no bound).
+
+        Without a known width this is the catalogue's ``minimum``/``maximum``. Go stores a
+        negative number in a 64-bit unsigned field without complaint, so only 32-bit widths
+        bound it; every TOML integer is 64-bit signed anyway.
+        """
+        width = self.widths.get(runtime)
+        if width is None:
+            lo, hi = self.minimum, self.maximum
+            return (None if lo is None else int(lo)), (None if hi is None else int(hi))
+        return _WIDTH_RANGE[width]
+
     def read_by(self, runtime: Runtime, hypervisor: str | None = None) -> bool:
         """True when ``runtime`` decodes this key (and, for hypervisor keys, uses it)."""
         if runtime not in self.runtimes:
@@ -117,6 +133,14 @@ class KeySpec:
         if hypervisor is None or runtime not in self.readers:
             return True
         return hypervisor in self.readers[runtime]
+
+_WIDTH_RANGE: Final[Mapping[str, tuple[int | None, int | None]]] = {
+    "u8": (0, 2**8 - 1),
+    "u32": (0, 2**32 - 1),
+    "i32": (-(2**31), 2**31 - 1),
+    "u64": (None, None),
+    "i64": (None, None),
+}
 
 HYPERVISOR_NAMES: Final[Mapping[Runtime, tuple[str, ...]]] = {
     "go": ("qemu", "clh", "firecracker", "stratovirt", "remote", "dragonball"),

@@ -27,6 +27,10 @@ UNKNOWN_KEY_REJECTED = Rule(
     "unknown-key-rejected", Severity.ERROR, "An unknown key in a table runtime-rs checks strictly"
 )
 UNKNOWN_TABLE = Rule("unknown-table", Severity.WARNING, "A table no runtime knows")
+NEGATIVE_VALUE = Rule(
+    "negative-value", Severity.WARNING,
+    "A negative number the Go runtime loads without complaint where only 0 or more makes sense",
+)
 
 RULES: Final = (
     SCHEMA_TYPE,
@@ -35,7 +39,9 @@ RULES: Final = (
     UNKNOWN_KEY,
     UNKNOWN_KEY_REJECTED,
     UNKNOWN_TABLE,
+    NEGATIVE_VALUE,
 )
+_I64: Final = (-(2**63), 2**63 - 1)
 
 STRICT_RS_TABLES: Final = frozenset(
     {Table.AGENT, Table.MEM_AGENT, Table.HV_FACTORY, Table.ROOTLESS_USER, Table.SHARED_MOUNT}
@@ -168,12 +174,34 @@ def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, runtim
         yield SCHEMA_ENUM, Issue(dotted(path), (
             f"{name} = {show(value)} is not allowed; expected one of {listed}{hint}"), when)
     elif isinstance(value, int | float):
-        if spec.minimum is not None and value < spec.minimum:
-            yield SCHEMA_RANGE, Issue(dotted(path), (
-                f"{name} = {show(value)} is out of range; it must be at least {spec.minimum}"))
-        elif spec.maximum is not None and value > spec.maximum:
-            yield SCHEMA_RANGE, Issue(dotted(path), (
-                f"{name} = {show(value)} is out of range; it must be at most {spec.maximum}"))
+        yield from _check_range(spec, value, path, runtime)
+
+
+def _check_range(spec: KeySpec, value: float, path: Path, runtime: Runtime
+                 ) -> Iterator[tuple[Rule, Issue]]:
+    name, key = spec.name, dotted(path)
+    lo, hi = spec.decodable(runtime)
+    if isinstance(value, int) and not _I64[0] <= value <= _I64[1]:
+        yield SCHEMA_RANGE, Issue(key, (
+            f"{name} = {show(value)} does not fit in 64 bits: TOML integers are 64-bit signed "
+            "and the runtime's parser refuses the file"))
+    elif lo is not None and value < lo:
+        yield SCHEMA_RANGE, Issue(key, (
+            f"{name} = {show(value)} is out of range; it must be at least {lo}"))
+    elif hi is not None and value > hi:
+        yield SCHEMA_RANGE, Issue(key, (
+            f"{name} = {show(value)} is out of range; it must be at most {hi}"))
+    elif spec.maximum is not None and value > spec.maximum:
+        # the decoder takes it; what consumes the value refuses it when the VM starts
+        yield SCHEMA_RANGE, Issue(key, (
+            f"{name} = {show(value)} is out of range; it must be at most {spec.maximum}"),
+            "start")
+    elif spec.minimum is not None and value < spec.minimum:
+        wraps = spec.widths.get(runtime) == "u64" and isinstance(value, int)
+        became = f"reads it as {value + 2**64}" if wraps else "keeps it"
+        yield NEGATIVE_VALUE, Issue(key, (
+            f"{name} = {show(value)} is negative: the Go runtime loads it and {became}, which "
+            f"is meaningless here; use a value of at least {spec.minimum}"))
 
 
 def _check_value(spec: KeySpec, value: Any, path: Path, runtime: Runtime
