@@ -169,3 +169,31 @@ def test_no_path_finds_the_installed_file(tmp_path: Path) -> None:
     eff = load(root=_host(tmp_path), arch="x86_64")
     assert isinstance(eff, Effective)
     assert eff.files == (CONF,)
+
+
+def test_runtime_rs_normalisation(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path, RS_QEMU, cpus=8, memory_mib=100), arch="x86_64")
+    hv = eff.hypervisor
+    # plugin default first (0 -> 128 MiB), then clamped to the host's RAM
+    assert hv.default_memory == 100
+    assert eff.origin("hypervisor.default_memory").previous == 0
+    assert "RAM" in eff.origin("hypervisor.default_memory").note
+    # vCPUs: above the host -> host count, then lowered to default_maxvcpus
+    assert (hv.default_maxvcpus, hv.default_vcpus) == (4, 4.0)
+    assert hv.vhost_user_store_path == ""  # the store is off, so its path is cleared
+
+
+def test_runtime_rs_ppc64le_memory_blocks(tmp_path: Path) -> None:
+    text = RS_QEMU.replace("default_memory = 0", "default_memory = 1300").replace(
+        "default_maxvcpus = 4", "default_maxvcpus = 4\ndefault_maxmemory = 4000")
+    eff = load(CONF, root=_host(tmp_path, text), arch="ppc64le")
+    assert (eff.hypervisor.default_memory, eff.hypervisor.default_maxmemory) == (1280, 3840)
+
+
+def test_runtime_rs_adjusts_again_after_changes(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path, RS_QEMU), arch="x86_64")
+    why = Origin("annotation", annotation="io.katacontainers.config.hypervisor.default_vcpus")
+    changed = eff.with_changes([Change("hypervisor.default_vcpus", 64, why)], normalise=True)
+    assert changed.hypervisor.default_vcpus == 4.0
+    origin = changed.origin("hypervisor.default_vcpus")
+    assert (origin.kind, origin.previous) == ("normalised", 64.0)

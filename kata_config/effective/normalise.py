@@ -166,3 +166,20 @@ def other(key: str, test: Callable[[Any], bool]) -> Test:
 def differs(result: Any) -> Test:
     """Condition: the value is not ``result`` (for values a runtime forces)."""
     return lambda value, _ctx: bool(value != result)
+
+
+def resolve_path(value: Any, ctx: StepContext) -> str:
+    """Result: the path with symlinks followed under the host root (kept when unresolvable).
+
+    Both runtimes make configured paths absolute and follow their symlinks at load, and
+    refuse to load when the file is missing.
+    """
+    if not value.startswith("/"):
+        raise Kept(f"{value!r} is relative: the runtime resolves it against its working "
+                   "directory, which kata-config cannot know")
+    found = ctx.root.resolve(value)
+    if found is None:
+        runtime = "the Go runtime" if ctx.setting.flavour == "go" else "runtime-rs"
+        raise Kept(f"{value} does not exist under host root {ctx.root.root}: {runtime} "
+                   "refuses to load a configuration whose files are missing")
+    return found

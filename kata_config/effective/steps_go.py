@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Final
 
 from kata_config.effective.normalise import (
-    Kept,
     Step,
     StepContext,
     above,
@@ -22,6 +21,7 @@ from kata_config.effective.normalise import (
     differs,
     is_empty,
     is_zero,
+    resolve_path,
 )
 
 QEMU: Final = frozenset({"qemu"})
@@ -31,18 +31,6 @@ BINARY_VMMS: Final = frozenset({"qemu", "clh", "firecracker", "stratovirt"})
 VMS: Final = BINARY_VMMS | {"dragonball"}
 """Every Go loader that sizes a VM (remote sizes nothing itself)."""
 SHARED_FS_VMMS: Final = frozenset({"qemu", "clh", "stratovirt"})
-
-
-def resolve_path(value: Any, ctx: StepContext) -> str:
-    """Result: the path with symlinks followed under the host root (kept when unresolvable)."""
-    if not value.startswith("/"):
-        raise Kept(f"{value!r} is relative: the runtime resolves it against its working "
-                   "directory, which kata-config cannot know")
-    found = ctx.root.resolve(value)
-    if found is None:
-        raise Kept(f"{value} does not exist under host root {ctx.root.root}: the Go runtime "
-                   "refuses to load a configuration whose files are missing")
-    return found
 
 
 def _host_cpus(ctx: StepContext) -> int:
