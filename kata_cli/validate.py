@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kata_cli import options
+from kata_cli import options, sources
 
 
 class Format(StrEnum):
@@ -21,24 +20,8 @@ class Format(StrEnum):
     sarif = "sarif"
 
 
-_UNREADABLE = frozenset({"file-unreadable", "file-too-large", "file-not-text"})
-
-
-class _Sources:
-    """Reads each input file once per run to show the offending line under a finding."""
-
-    def __init__(self) -> None:
-        self._lines: dict[str, list[str]] = {}
-
-    def __call__(self, path: str, line: int) -> str | None:
-        if path not in self._lines:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    self._lines[path] = handle.read(4 << 20).splitlines()
-            except OSError:
-                self._lines[path] = []
-        lines = self._lines[path]
-        return lines[line - 1] if 0 < line <= len(lines) else None
+_UNREADABLE = frozenset({"file-unreadable", "file-too-large", "file-not-text",
+                         "file-too-complex"})
 
 
 def _with_main_files(paths: list[Path], quiet: bool) -> list[Path]:
@@ -92,12 +75,10 @@ def validate(
                         "/usr/share/defaults/kata-containers, /opt/kata): pass a PATH")
         options.note(f"validating {found}, the file Kata would load", quiet)
         paths = [found]
-    for path in paths:
-        if not os.path.lexists(path):
-            raise options.fail(f"{path}: no such file or directory")
+    sources.require(paths)
     paths = _with_main_files(paths, quiet)
     report = validate_files(paths, runtime.value, target_arch)
-    RENDERERS[fmt.value](report, sys.stdout, _Sources(), wants_colour())
+    RENDERERS[fmt.value](report, sys.stdout, sources.Sources(), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
     raise typer.Exit(2 if unreadable else report.exit_code(strict))
 

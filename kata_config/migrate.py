@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from kata_config.inputs import InputError, read_input
 from kata_config.keys.spec import HYPERVISOR_NAMES, Runtime
+from kata_config.migrate_guard import MigrateError, check_layout, check_toml
 from kata_config.stock.keypath import spec_for
 
 if TYPE_CHECKING:
@@ -46,10 +48,6 @@ BLOCK_DRIVERS: Final = {
 FACTORY_KEYS: Final = ("enable_template", "template_path")
 RS_NAME: Final = "virt_container"
 _NAMES: Final = {"go": "the Go runtime", "rs": "runtime-rs"}
-
-
-class MigrateError(ValueError):
-    """The file cannot be migrated (bad TOML, no hypervisor the target knows); says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,15 +349,16 @@ def migrate_text(text: str, to: Runtime, source: str = "<input>") -> Migration:
         MigrateError: not TOML, already for ``to``, or no hypervisor the target supports.
     """
     import tomlkit
-    from tomlkit.exceptions import ParseError
+    from tomlkit.exceptions import TOMLKitError
 
     from kata_config.diff import active_hypervisor
     from kata_config.model import detect_runtime
 
+    check_toml(text, source)
     try:
         doc = tomlkit.parse(text)
-    except ParseError as err:
-        raise MigrateError(f"{source} is not valid TOML: {err}") from err
+    except (TOMLKitError, RecursionError) as err:
+        raise MigrateError(f"{source} is not valid TOML: {err}") from None
     data = doc.unwrap()
     frm = detect_runtime(data)
     if frm == to:
@@ -373,20 +372,32 @@ def migrate_text(text: str, to: Runtime, source: str = "<input>") -> Migration:
     agents = [k for k, v in (data.get("agent") or {}).items() if isinstance(v, dict)]
     e = _Edit(doc, to, hv, agents)
     forward = to == "rs"
-    for step in (_renames, _units, _moves, _force_guest_pull, _block_drivers, _factory):
-        step(e, forward)
-    if forward:
-        _selectors(e)
-    _drop_unsupported(e)
-    return Migration(source, frm, to, hv, tomlkit.dumps(doc), tuple(e.steps))
+    try:
+        for step in (_renames, _units, _moves, _force_guest_pull, _block_drivers, _factory):
+            step(e, forward)
+        if forward:
+            _selectors(e)
+        _drop_unsupported(e)
+        out = tomlkit.dumps(doc)
+    except (TOMLKitError, AttributeError, KeyError, TypeError) as err:
+        # tomlkit fails on some edits of a table written in pieces (issue 9): say so
+        check_layout(doc, source)
+        if isinstance(err, TOMLKitError):
+            raise MigrateError(f"cannot convert {source} while keeping its layout: {err}") \
+                from None
+        raise
+    return Migration(source, frm, to, hv, out, tuple(e.steps))
 
 
 def migrate_file(path: Path, to: Runtime) -> Migration:
     """Migrate the file at ``path`` (drop-ins in config.d/ are separate files: migrate each)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise MigrateError(f"cannot read {path}: {err}") from err
+        text = read_input(path, "input").decode("utf-8")
+    except InputError as err:
+        raise MigrateError(str(err)) from None
+    except UnicodeDecodeError as err:
+        raise MigrateError(f"cannot read {path}: byte {err.start} is not valid UTF-8; "
+                           "TOML files must be UTF-8 encoded") from None
     return migrate_text(text, to, str(path))
 
 

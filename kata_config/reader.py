@@ -7,111 +7,34 @@ when something asks for them, so a clean file never pays for them.
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
-from kata_config.findings import Finding, Location, Rule, Severity
+from kata_config.atomic import is_temp_name
+from kata_config.findings import Finding, Location, Severity
+from kata_config.inputs import STDIN
 from kata_config.probes.host import HostRoot, Unreadable
 from kata_config.sourcemap import scan
-
-MAX_BYTES: Final = 4 << 20
-"""A Kata config is ~30 KB; anything past 4 MiB is not one and is refused before parsing."""
-
-FILE_UNREADABLE = Rule("file-unreadable", Severity.ERROR, "A configuration file cannot be read")
-FILE_NOT_TEXT = Rule("file-not-text", Severity.ERROR, "A configuration file is not UTF-8 text")
-FILE_TOO_LARGE = Rule("file-too-large", Severity.ERROR, "A configuration file is implausibly large")
-TOML_SYNTAX = Rule("toml-syntax", Severity.ERROR, "The file is not valid TOML")
-DROPIN_NOT_FILE = Rule(
-    "dropin-not-file", Severity.ERROR, "An entry of config.d/ is not a regular file"
-)
-DROPIN_SYMLINK = Rule(
-    "dropin-symlink", Severity.WARNING, "A config.d/ entry is a symbolic link (runtime-rs)"
-)
-
-RULES: Final = (
-    FILE_UNREADABLE,
-    FILE_NOT_TEXT,
-    FILE_TOO_LARGE,
-    TOML_SYNTAX,
+from kata_config.tomlfile import (
     DROPIN_NOT_FILE,
     DROPIN_SYMLINK,
+    DROPIN_TEMP,
+    FILE_UNREADABLE,
+    MAX_BYTES,
+    RULES,
+    ParsedFile,
+    finding_at,
+    parse_bytes,
+    read_file,
 )
 
-_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 CONFIG_NAME: Final = "configuration.toml"
 
-
-def _finding(rule: Rule, message: str, path: str, line: int | None = None,
-             col: int | None = None) -> Finding:
-    return Finding(rule.id, rule.severity, message, Location(path, line, col))
-
-
-@dataclass(frozen=True)
-class ParsedFile:
-    """One file as read: its text (None when unusable), its data and any findings."""
-
-    path: str
-    text: str | None
-    data: dict[str, Any] | None
-    findings: tuple[Finding, ...] = ()
-
-
-def read_file(path: str | os.PathLike[str], host: HostRoot | None = None) -> ParsedFile:
-    """Read and parse one TOML file; every failure becomes a finding, never an exception.
-
-    With ``host``, ``path`` is a path inside that host root and is read through it; without,
-    it is an ordinary path. Either way only a regular file of at most ``MAX_BYTES`` is read,
-    and a FIFO or device in its place is refused without blocking.
-    """
-    reader = host or HostRoot.plain()
-    name = reader.shown(path)
-    try:
-        raw = reader.read(path, MAX_BYTES)
-    except Unreadable as exc:
-        why = str(exc)
-        if why.startswith("is larger"):
-            msg = f"{name} {why}; a Kata configuration is a few KiB"
-            return ParsedFile(name, None, None, (_finding(FILE_TOO_LARGE, msg, name),))
-        fix = ("expected a TOML file" if why.startswith("is ") and "regular" in why
-               else "check the path and its permissions")
-        msg = f"cannot read {name}: it {why}; {fix}"
-        return ParsedFile(name, None, None, (_finding(FILE_UNREADABLE, msg, name),))
-    return parse_bytes(name, raw)
-
-
-def parse_bytes(name: str, raw: bytes) -> ParsedFile:
-    """Parse the bytes of one file called ``name`` (a file, or ``-`` for standard input)."""
-    if len(raw) > MAX_BYTES:
-        msg = f"{name} is larger than {MAX_BYTES >> 20} MiB; a Kata configuration is a few KiB"
-        return ParsedFile(name, None, None, (_finding(FILE_TOO_LARGE, msg, name),))
-    if b"\x00" in raw:
-        msg = f"{name} contains NUL bytes: it is a binary file, not a TOML configuration"
-        return ParsedFile(name, None, None, (_finding(FILE_NOT_TEXT, msg, name),))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        msg = f"byte {exc.start} is not valid UTF-8; TOML files must be UTF-8 encoded"
-        return ParsedFile(name, None, None, (_finding(FILE_NOT_TEXT, msg, name, line),))
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        reason = str(exc)
-        match = _TOML_POS.search(reason)
-        at_line = int(match.group(1)) if match else None
-        col = int(match.group(2)) if match else None
-        reason = _TOML_POS.sub("", reason).strip()
-        msg = f"invalid TOML: {reason}; fix the syntax at this position"
-        return ParsedFile(name, text, None, (_finding(TOML_SYNTAX, msg, name, at_line, col),))
-    except RecursionError:
-        msg = "invalid TOML: nesting is too deep to be a Kata configuration"
-        return ParsedFile(name, text, None, (_finding(TOML_SYNTAX, msg, name),))
-    return ParsedFile(name, text, data)
+__all__ = ["CONFIG_NAME", "MAX_BYTES", "RULES", "Loaded", "ParsedFile", "dropin_paths",
+           "load_config", "merge", "parse_bytes", "read_file", "resolve_main"]
 
 
 def merge(base: dict[str, Any], over: Mapping[str, Any]) -> None:
@@ -218,20 +141,24 @@ def dropin_paths(main: str, reader: HostRoot) -> tuple[list[str], list[Finding]]
         if str(exc) == "does not exist":
             return [], []
         msg = f"cannot list {shown}: it {exc}; both runtimes fail to load"
-        return [], [_finding(FILE_UNREADABLE, msg, shown)]
+        return [], [finding_at(FILE_UNREADABLE, msg, shown)]
     paths: list[str] = []
     problems: list[Finding] = []
     for name in names:
         entry = os.path.join(directory, name)
         where = reader.shown(entry)
+        if is_temp_name(name):
+            msg = (f"{where} is a temporary file left by an interrupted write; both runtimes "
+                   "read it as a drop-in all the same: delete it")
+            problems.append(finding_at(DROPIN_TEMP, msg, where))
         if reader.is_symlink(entry):
             msg = (f"{where} is a symbolic link: runtime-rs checks the entry's own type and "
                    "most likely refuses it; copy the file into config.d/ instead")
-            problems.append(_finding(DROPIN_SYMLINK, msg, where))
+            problems.append(finding_at(DROPIN_SYMLINK, msg, where))
         if not reader.is_file(entry):
             msg = (f"{where} is not a regular file: both runtimes read every entry of "
                    "config.d/ and fail on this one; remove it or move it elsewhere")
-            problems.append(_finding(DROPIN_NOT_FILE, msg, where))
+            problems.append(finding_at(DROPIN_NOT_FILE, msg, where))
             continue
         paths.append(entry)
     return paths, problems
@@ -241,12 +168,17 @@ def load_config(path: str | os.PathLike[str], dropins: bool = True, *,
                 host: HostRoot | None = None) -> Loaded:
     """Load ``path`` (a file, or a directory holding configuration.toml) with its drop-ins.
 
+    ``-`` (without ``host``) reads one file from standard input, with no drop-ins.
     With ``host``, ``path`` is a path inside that host root (``/etc/kata-containers/x.toml``)
     and the main file, the ``config.d/`` listing and every drop-in are read through it, so
     no symlink or ``..`` leads outside the root; paths in the result are host paths. Without,
     ``path`` is an ordinary path (relative to the working directory).
     """
     reader = host or HostRoot.plain()
+    if host is None and os.fspath(path) == STDIN:  # one file, no config.d beside it
+        only = read_file(STDIN)
+        return Loaded(Path(STDIN), _copy(only.data) if only.data is not None else {},
+                      (STDIN,), only.findings, (only,))
     main, resolved = resolve_main(path, reader)
     first = read_file(main, reader)
     parsed = [first]

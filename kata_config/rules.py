@@ -23,6 +23,13 @@ _STAGE_DOCS: Final[Mapping[str, str]] = {
     "fail on one that is not a regular file, such as a sub-directory.",
     "dropin-symlink": "runtime-rs checks each config.d/ entry's own type, which for a "
     "symbolic link is not a regular file, so it most likely refuses the entry.",
+    "dropin-temp-file": "A config.d/ entry is named like a temporary file of an interrupted "
+    "write (`.kata-config-<pid>-*.tmp`, or an older `.<name>.XXXXXXXX.tmp`). Both runtimes "
+    "read it as a drop-in all the same, half-written or not: delete it. kata-config itself "
+    "never creates temporary files inside config.d/.",
+    "file-too-complex": "The file nests tables more than 16 levels deep or holds more than "
+    "1,000 tables. A Kata configuration has about 10 tables, 4 levels deep; kata-config "
+    "refuses to check such a file rather than spend unbounded time and memory on it.",
     "schema-type": "A known key holds a value of the wrong TOML type (a string for a boolean, "
     "a float for an integer). Both runtimes fail to decode it. Integers are accepted where a "
     "float is expected (default_vcpus).",

@@ -52,3 +52,15 @@ def link(root: Path, rel: str, target: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.symlink_to(target)
     return path
+
+
+def fingerprint(*places: Path) -> dict[str, tuple[int, int, int, bytes | None]]:
+    """Every entry below ``places`` with its type, size, mtime and content: equal before and
+    after a command means nothing there changed."""
+    seen: dict[str, tuple[int, int, int, bytes | None]] = {}
+    for place in places:
+        for path in [place, *sorted(place.rglob("*"))]:
+            st = path.lstat()
+            data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            seen[str(path)] = (st.st_mode, st.st_size, st.st_mtime_ns, data)
+    return seen
