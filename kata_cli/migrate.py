@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kata_cli import options
+from kata_cli import options, sources
 
 
 class Target(StrEnum):
@@ -51,6 +52,13 @@ def migrate(
 
     if write and output:
         raise options.fail("pass either --write or --output, not both")
+    sources.require([path])
+    if str(path) == options.STDIN and write:
+        raise options.fail("--write needs a file; standard input (-) cannot be replaced")
+    if output is not None and str(output) == options.STDIN:
+        output = None  # '-': the converted file to stdout, the report to stderr
+    elif output is not None and _same_file(output, path):
+        output, write = None, True  # writing over the input is --write: keep a backup
     try:
         result = migrate_file(path, to.value)
     except MigrateError as err:
@@ -71,6 +79,13 @@ def migrate(
     except AtomicWriteError as err:
         raise options.fail(f"{err.strerror}; {path} is unchanged") from None
     MIGRATE_RENDERERS[fmt.value](result, report, wants_colour(report))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
 
 
 def register(app: typer.Typer) -> None:
