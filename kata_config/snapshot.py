@@ -1,11 +1,18 @@
 """``kata-config snapshot``: capture exactly the host files the probes read, and unpack them.
 
 The probes themselves say what to capture: they run once against a recording ``HostRoot``
-(live-only checks skipped, so no ioctl, subprocess or network), and every path they asked
-for is stored. Only paths below ``ALLOWED`` are kept and ``DENIED`` ones never are, so no
-environment, credentials or process memory can leak; device nodes become empty files and a
-listed directory keeps its entry names. ``check --root`` on the unpacked tree then gives the
-same verdicts as the host, minus the live-only checks.
+(live-only checks skipped, so no ioctl, subprocess or network), and the loader reads the
+config and its drop-ins through it too; every path they asked for is a candidate. Each is
+resolved inside the host root first, and the allow-list is applied to the path *after*
+resolution (and to the path as asked): a config naming ``/proc/self/root/etc/shadow``, a
+drop-in linked to a secret or ``config.d/d -> /root`` store nothing. Only paths below
+``ALLOWED`` are kept, never a ``DENIED`` one, and of a process directory in ``/proc`` only
+``PROC_PID_FILES``. A path that was asked for through a symlink is stored as a relative
+symlink to its resolved place, so ``config.d/`` is found where Kata finds it. What was
+refused is listed with the reason under ``skipped`` in the manifest
+(``kata-config-snapshot.json``). Device nodes become empty files and a listed directory
+keeps its entry names. ``check --root`` on the unpacked tree then gives the same verdicts
+as the host, minus the live-only checks.
 """
 
 from __future__ import annotations
@@ -14,91 +21,158 @@ import fnmatch
 import io
 import json
 import os
+import posixpath
+import re
 import stat
 import tarfile
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Final
 
 from kata_config import __version__
+from kata_config.atomic import AtomicWriteError, atomic_write
 from kata_config.probes.base import ProbeContext
-from kata_config.probes.host import HostRoot
+from kata_config.probes.host import MAX_READ, HostRoot, Unreadable
+from kata_config.probes.inroot import kind
+from kata_config.unpack import SnapshotError, extract_snapshot
 
 META: Final = "kata-config-snapshot.json"
-ALLOWED: Final = (
-    "proc",
-    "sys",
-    "dev",
-    "etc/kata-containers",
-    "usr/share/defaults/kata-containers",
-    "opt/kata",
-    "lib/modules",
-)
-DENIED: Final = (
-    "proc/kcore",
-    "proc/kmsg",
-    "proc/*/environ",
-    "proc/*/mem",
-    "proc/*/cmdline",
-    "proc/*/auxv",
-    "proc/*/pagemap",
-    "proc/*/task/*",
-    "sys/kernel/debug/*",
-    "sys/firmware/efi/efivars/*",
-    "sys/kernel/security/*",
-)
+ALLOWED: Final = ("proc", "sys", "dev", "etc/kata-containers", "lib/modules", "opt/kata",
+                  "usr/share/defaults/kata-containers")
+DENIED: Final = ("proc/kcore", "proc/kmsg", "proc/kallsyms", "proc/keys", "proc/key-users",
+                 "proc/sysrq-trigger", "proc/vmallocinfo", "proc/sys/kernel/random/*",
+                 "sys/kernel/debug/*", "sys/firmware/efi/efivars/*", "sys/kernel/security/*",
+                 "sys/firmware/acpi/tables/*", "dev/mem", "dev/kmem", "dev/port")
+_PID: Final = re.compile(r"^proc/(\d+|self|thread-self)(/|$)")
+PROC_PID_FILES: Final = frozenset({"mountinfo", "cgroup"})
+"""All that is kept of a process directory (``/proc/<pid>/``): never its root, cwd, fd,
+environ, mem, maps or cmdline."""
 MAX_LISTED: Final = 4096
 """Entry names kept per listed directory (``/proc`` lists every pid; enough is enough)."""
+MAX_TOTAL: Final = 64 << 20
+"""Bytes captured at most; a real capture is about 2 MiB (modules.dep is the bulk)."""
 
-
-class SnapshotError(Exception):
-    """A snapshot cannot be written or unpacked; the CLI reports it as a usage error."""
+__all__ = ["ALLOWED", "DENIED", "META", "Capture", "SnapshotError", "allowed", "capture",
+           "collect", "extract_snapshot", "files_of", "take_snapshot", "write_archive"]
 
 
 @dataclass(slots=True)
 class Capture:
-    """What goes into the archive: relative path -> file bytes, or None for a directory."""
+    """What goes into the archive: relative path -> file bytes, None for a directory, or
+    ``Link(target)``; ``skipped`` maps refused paths to the reason."""
 
-    members: dict[str, bytes | None] = field(default_factory=dict)
+    members: dict[str, bytes | Link | None] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A symlink member: ``target`` is relative to the link's directory and stays inside."""
+
+    target: str
 
 
 def allowed(rel: str) -> bool:
-    """True when ``rel`` (relative to the host root) may be stored in a snapshot."""
-    rel = str(PurePosixPath(rel.lstrip("/")))
-    if rel in (".", "") or ".." in PurePosixPath(rel).parts:
+    """True when ``rel`` (relative to the host root, already resolved) may be stored."""
+    rel = rel.lstrip("/")
+    if rel in (".", "") or ".." in rel.split("/") or posixpath.normpath(rel) != rel:
         return False
     inside = any(rel == top or rel.startswith(top + "/") for top in ALLOWED)
+    pid = _PID.match(rel)
+    if pid and rel[pid.end():].split("/")[0] not in PROC_PID_FILES | {""}:
+        return False
     return inside and not any(fnmatch.fnmatchcase(rel, pat) for pat in DENIED)
 
 
-def _add(capture: Capture, reader: HostRoot, rel: str, placeholder: bool = False) -> None:
-    st = reader.stat(rel)
-    if st is None or not allowed(rel):
-        return
-    if stat.S_ISDIR(st.st_mode):
-        capture.members.setdefault(rel, None)
-        if placeholder:
+def _why_not(rel: str) -> str:
+    return ("a process's private file" if _PID.match(rel)
+            else "denied" if any(fnmatch.fnmatchcase(rel, p) for p in DENIED)
+            else "outside the allowed trees")
+
+
+def _lexical(rel: str) -> str:
+    """``rel`` with ``.``/``..`` folded as in the root (``..`` stops at it), no symlinks."""
+    return posixpath.normpath("/" + rel).lstrip("/")
+
+
+class _Collector:
+    def __init__(self, reader: HostRoot, result: Capture) -> None:
+        self.reader, self.result, self.total = reader, result, 0
+
+    def skip(self, rel: str, why: str) -> None:
+        self.result.skipped.setdefault("/" + rel, why)
+
+    def add(self, asked: str, placeholder: bool = False) -> None:
+        lex = _lexical(asked)
+        found = self.reader.resolve(lex)
+        if found is None or not lex:
+            return  # missing: the probes report that themselves, nothing to store
+        real = found.lstrip("/")
+        for rel in {lex, real}:
+            if not allowed(rel):
+                self.skip(rel, f"{_why_not(rel)} (asked for as /{lex})" if rel != lex
+                          else _why_not(rel))
+                return
+        if real != lex:
+            target = posixpath.relpath(real, posixpath.dirname(lex) or ".")
+            self.result.members[lex] = Link(target)
+        self._store(real, placeholder)
+
+    def _store(self, real: str, placeholder: bool) -> None:
+        members = self.result.members
+        st = self.reader.stat(real)
+        if st is None:
             return
-        for name in (reader.listdir(rel) or [])[:MAX_LISTED]:
-            child = f"{rel}/{name}"
-            if child not in capture.members:
-                _add(capture, reader, child, placeholder=True)
-    elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
-        capture.members[rel] = b""  # HostRoot reads an empty file off-line as a device node
-    elif stat.S_ISREG(st.st_mode):
-        if placeholder:
-            capture.members.setdefault(rel, b"")
+        if stat.S_ISDIR(st.st_mode):
+            members.setdefault(real, None)
+            if not placeholder:
+                for name in (self.reader.listdir(real) or [])[:MAX_LISTED]:
+                    if f"{real}/{name}" not in members:
+                        self.add(f"{real}/{name}", placeholder=True)
+        elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+            members[real] = b""  # HostRoot reads an empty file off-line as a device node
+        elif not stat.S_ISREG(st.st_mode):
+            self.skip(real, f"{kind(st.st_mode)}, not a file")
+        elif placeholder:
+            members.setdefault(real, b"")
+        else:
+            self._read(real)
+
+    def _read(self, real: str) -> None:
+        try:
+            data = self.reader.read(real, MAX_READ)
+        except Unreadable as exc:
+            self.skip(real, f"it {exc}")
             return
-        # /proc/sys refuses a 4 MiB read with ENOMEM, so try a small read first.
-        data = reader.read_bytes(rel, limit=64 << 10)
-        data = data if data is not None else reader.read_bytes(rel)  # None: unreadable/huge
-        if data is not None:
-            capture.members[rel] = data
+        if self.total + len(data) > MAX_TOTAL:
+            self.skip(real, f"the capture would exceed {MAX_TOTAL >> 20} MiB")
+            return
+        self.total += len(data)
+        self.result.members[real] = data
+
+
+def _without_nested_links(members: dict[str, bytes | Link | None]) -> None:
+    """Drop members below a link: the link already leads there (and unpacking never writes
+    through a link)."""
+    links = {name for name, value in members.items() if isinstance(value, Link)}
+    for name in list(members):
+        parts = name.split("/")
+        if any("/".join(parts[:i]) in links for i in range(1, len(parts))):
+            del members[name]
+
+
+def collect(reader: HostRoot, paths: Iterable[str]) -> Capture:
+    """The members (and refusals) for ``paths`` as asked for below ``reader``'s root."""
+    result = Capture()
+    collector = _Collector(reader, result)
+    for rel in sorted(paths):
+        collector.add(rel)
+    _without_nested_links(result.members)
+    return result
 
 
 def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Capture:
@@ -115,18 +189,13 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     resolved = resolve(host, arch, None)
     run_probes(ProbeContext(host, arch, live=False, config=resolved.config), probes())
     reader = HostRoot(source)
-    result = Capture()
-    for rel in sorted(record):
-        _add(result, reader, str(PurePosixPath(rel)))
-    for rel, data in list(result.members.items()):
-        if data is None and rel.endswith("config.d"):
-            for name in reader.listdir(rel) or []:
-                _add(result, reader, f"{rel}/{name}")
+    result = collect(reader, record)
     result.meta = {
         "arch": arch,
         "kernel_release": reader.read_value("proc/sys/kernel/osrelease") or "",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "kata_config_version": __version__,
+        "skipped": [{"path": path, "why": why} for path, why in sorted(result.skipped.items())],
     }
     if live:
         from kata_config.probes.release import installed_version
@@ -137,78 +206,52 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     return result
 
 
-def _info(name: str, size: int, directory: bool, mtime: float) -> tarfile.TarInfo:
+def _info(name: str, value: bytes | Link | None, mtime: float) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
-    info.type = tarfile.DIRTYPE if directory else tarfile.REGTYPE
-    info.mode = 0o755 if directory else 0o644
-    info.size, info.mtime = size, int(mtime)
+    info.mtime = int(mtime)
+    if isinstance(value, Link):
+        info.type, info.linkname, info.mode = tarfile.SYMTYPE, value.target, 0o777
+    elif value is None:
+        info.type, info.mode = tarfile.DIRTYPE, 0o755
+    else:
+        info.type, info.mode, info.size = tarfile.REGTYPE, 0o644, len(value)
     return info
 
 
 def write_archive(out: Path, snap: Capture, force: bool = False) -> int:
-    """Write ``snap`` as a tar.gz at ``out`` atomically; return the number of members.
+    """Write ``snap`` as a tar.gz at ``out`` atomically (mode 0600); return the member count.
 
     Raises:
-        SnapshotError: ``out`` exists and ``force`` is False, or it cannot be written.
+        SnapshotError: ``out`` exists and ``force`` is False, or it cannot be written (a
+            missing or read-only folder, a device or directory in its place, ...).
     """
-    if out.exists() and not force:
-        raise SnapshotError(f"{out} exists; pass --force to replace it")
     now = time.time()
-    entries: list[tuple[str, bytes | None]] = sorted(snap.members.items())
+    entries = sorted(snap.members.items())
     entries.append((META, json.dumps(snap.meta, indent=2).encode() + b"\n"))
-    fd, tmp = tempfile.mkstemp(prefix=".kata-snapshot-", suffix=".tmp", dir=out.parent or ".")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, value in entries:
+            data = value if isinstance(value, bytes) else None
+            tar.addfile(_info(name, value, now), io.BytesIO(data) if data is not None else None)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            with tarfile.open(fileobj=handle, mode="w:gz") as tar:
-                for name, data in entries:
-                    info = _info(name, len(data or b""), data is None, now)
-                    tar.addfile(info, io.BytesIO(data) if data is not None else None)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)  # the capture is host detail: readable by its owner only
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise SnapshotError(f"cannot write {out}: {exc.strerror or exc}") from None
+        # the capture is host detail: readable by its owner only
+        atomic_write(Path(out), buffer.getvalue(), overwrite=force, mode=0o600)
+    except FileExistsError:
+        raise SnapshotError(f"{out} exists; pass --force to replace it") from None
+    except AtomicWriteError as exc:
+        raise SnapshotError(f"{exc.strerror}") from None
     return len(entries)
 
 
 def take_snapshot(out: Path, arch: str, force: bool = False, source: str = "/") -> Capture:
     """Capture ``source`` (the live host by default) into the archive ``out``."""
-    if out.exists() and not force:
+    if os.path.lexists(out) and not force:
         raise SnapshotError(f"{out} exists; pass --force to replace it")
     snap = capture(source, arch, live=HostRoot(source).live)
     write_archive(out, snap, force)
     return snap
 
 
-def extract_snapshot(archive: Path, dest: Path) -> list[str]:
-    """Unpack ``archive`` into ``dest`` (absent or empty) safely; return the member names.
-
-    Only plain files and directories are accepted, and tarfile's ``data`` filter refuses
-    absolute names, ``..`` and anything that would land outside ``dest``.
-
-    Raises:
-        SnapshotError: the archive is unreadable or unsafe, or ``dest`` is not empty.
-    """
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise SnapshotError(f"{dest} exists and is not an empty directory")
-    try:
-        with tarfile.open(archive, "r:gz") as tar:
-            members = tar.getmembers()
-            bad = [m.name for m in members if not (m.isfile() or m.isdir())]
-            if bad:
-                raise SnapshotError(f"{archive}: refusing links or special files: {bad[:3]}")
-            bad = [m.name for m in members if m.name.startswith("/") or ".." in m.name.split("/")]
-            if bad:
-                raise SnapshotError(f"{archive}: refusing absolute or '..' names: {bad[:3]}")
-            dest.mkdir(parents=True, exist_ok=True)
-            tar.extractall(dest, filter="data")
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise SnapshotError(f"{archive}: not a usable snapshot: {exc}") from None
-    return [m.name for m in members]
-
-
 def files_of(snap: Capture) -> Iterable[str]:
-    """The regular files of a capture, sorted (directories left out)."""
-    return sorted(rel for rel, data in snap.members.items() if data is not None)
+    """The regular files of a capture, sorted (directories and links left out)."""
+    return sorted(rel for rel, data in snap.members.items() if isinstance(data, bytes))

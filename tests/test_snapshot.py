@@ -73,8 +73,7 @@ def test_listed_directory_keeps_entry_names(tmp_path: Path) -> None:
     (tmp_path / "sys/module/kvm").mkdir(parents=True)
     (tmp_path / "sys/module/vhost").mkdir(parents=True)
     (tmp_path / "sys/module/kvm/initstate").write_text("live\n")
-    cap = snapshot.Capture()
-    snapshot._add(cap, HostRoot(tmp_path), "sys/module")
+    cap = snapshot.collect(HostRoot(tmp_path), ["sys/module"])
     assert cap.members == {"sys/module": None, "sys/module/kvm": None, "sys/module/vhost": None}
 
 
