@@ -9,6 +9,7 @@ meaning by using these names.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated, Final
 
@@ -39,6 +40,29 @@ Runtime = Annotated[RuntimeOption, typer.Option(
 Quiet = Annotated[bool, typer.Option(
     "--quiet", "-q", help="Print only problems: no notes on stderr, no passing lines.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")]
+Select = Annotated[list[str] | None, typer.Option(
+    "--select", help="Report only these rules (repeatable or comma-separated; see "
+    "kata-config explain RULE).", show_default=False)]
+Ignore = Annotated[list[str] | None, typer.Option(
+    "--ignore", help="Never report these rules (repeatable or comma-separated). One line: "
+    "a '# kata-config: disable=RULE' comment.", show_default=False)]
+
+
+def rule_ids(given: list[str] | None, known: Collection[str], option: str) -> frozenset[str]:
+    """The rule ids of a ``--select``/``--ignore`` list (comma lists split).
+
+    Raises:
+        typer.Exit: (2) for an id that is not a rule, naming the closest one.
+    """
+    import difflib
+
+    wanted = frozenset(part.strip() for item in given or () for part in item.split(",")
+                       if part.strip())
+    for rule in sorted(wanted - set(known)):
+        close = difflib.get_close_matches(rule, list(known), n=1)
+        hint = f"; did you mean {close[0]}?" if close else " (kata-config explain lists them)"
+        raise fail(f"{option} {rule}: no such rule{hint}")
+    return wanted
 
 
 def runtime_value(option: RuntimeOption) -> str | None:

@@ -18,6 +18,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    github = "github"
 
 
 _UNREADABLE = frozenset({"file-unreadable", "file-too-large", "file-not-text",
@@ -56,6 +57,8 @@ def validate(
     arch: options.Arch = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     strict: options.Strict = False,
+    select: options.Select = None,
+    ignore: options.Ignore = None,
     quiet: options.Quiet = False,
 ) -> None:
     """Check configuration files statically: keys, types, values and cross-key rules.
@@ -66,7 +69,12 @@ def validate(
     from kata_cli.render import wants_colour
     from kata_cli.render.findings import RENDERERS
     from kata_config.pipeline import find_config, validate_files
+    from kata_config.rules import registry
+    from kata_config.suppress import select as select_rules
 
+    known = registry()
+    chosen = options.rule_ids(select, known, "--select")
+    ignored = options.rule_ids(ignore, known, "--ignore")
     target_arch = options.resolve_arch(arch)
     if not paths:
         found = find_config(runtime.value)
@@ -78,6 +86,7 @@ def validate(
     sources.require(paths)
     paths = _with_main_files(paths, quiet)
     report = validate_files(paths, runtime.value, target_arch)
+    report = select_rules(report, chosen, ignored)
     RENDERERS[fmt.value](report, sys.stdout, sources.Sources(), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
     raise typer.Exit(2 if unreadable else report.exit_code(strict))

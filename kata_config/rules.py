@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
-from kata_config import compat, reader, schema
+from kata_config import compat, reader, schema, suppress
 from kata_config.findings import Rule, Severity
 
 INTERNAL_ERROR = Rule("internal-error", Severity.ERROR, "A rule failed; the report is incomplete")
@@ -74,6 +74,7 @@ def registry() -> dict[str, RuleDoc]:
     ]
     entries += [RuleDoc(rule, inspect.getdoc(check) or "") for rule, check in
                 (*compat.CHECKS, *CHECKS)]
+    entries.append(RuleDoc(suppress.UNUSED_DISABLE, suppress.UNUSED_DISABLE_DOC))
     result: dict[str, RuleDoc] = {}
     for entry in entries:
         if entry.rule.id in result:
@@ -110,6 +111,41 @@ def _when(rule: Rule) -> str:
     return rule.when if rule.severity is Severity.ERROR else ""
 
 
+def _is_code(line: str) -> bool:
+    return line.startswith("    ") and bool(line.strip())
+
+
+def doc_markdown(doc: str) -> str:
+    """A rule's docstring as CommonMark: its indented examples become fenced TOML blocks.
+
+    Docstrings write ``Fails:`` (or reST's ``Fails::``) directly above an indented example;
+    CommonMark needs a blank line there, or the example runs into the paragraph.
+    """
+    lines = doc.strip().splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not _is_code(lines[i]):
+            if lines[i].strip() or (out and out[-1].strip()):
+                out.append(lines[i])
+            i += 1
+            continue
+        while out and not out[-1].strip():
+            out.pop()
+        if out and out[-1].endswith("::"):
+            out[-1] = out[-1][:-1]
+        block: list[str] = []
+        # the example runs on over blank lines while indented lines follow
+        while i < len(lines) and (_is_code(lines[i]) or (not lines[i].strip() and any(
+                _is_code(x) for x in lines[i + 1:i + 2]))):
+            block.append(lines[i][4:])
+            i += 1
+        out += ([""] if out else []) + ["```toml", *block, "```", ""]
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
 def render_markdown() -> str:
     """docs/rules.md: every rule id with severity and documentation, plus what is left out."""
     lines = [
@@ -134,7 +170,7 @@ def render_markdown() -> str:
     for entry in entries:
         timing = f", at {entry.rule.when}" if entry.rule.severity is Severity.ERROR else ""
         lines += ["", f"## {entry.rule.id}", "", f"*{entry.rule.severity.label}{timing}*: "
-                  f"{entry.rule.summary}.", "", entry.doc.strip()]
+                  f"{entry.rule.summary}.", "", doc_markdown(entry.doc)]
     lines += ["", "## Upstream rules left out", "",
               "Rule numbers refer to the upstream loading and validation rules we researched "
               "(validation-rules.md).", ""]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
+from kata_cli.render import rule_url
 from kata_config import __version__
 from kata_config.findings import Finding, Report, Severity
 
@@ -131,6 +132,7 @@ def to_sarif(report: Report, docs: Mapping[str, tuple[str, Severity, str]]) -> d
             "shortDescription": {"text": short[:1024]},
             "fullDescription": {"text": (text.split("\n\n")[0] or short)[:1024]},
             "help": {"text": (text or short)[:8000]},
+            "helpUri": rule_url(rule_id),
             "defaultConfiguration": {"level": _SARIF_LEVEL[severity]},
         })
     index = {rule_id: i for i, rule_id in enumerate(used)}
@@ -173,9 +175,38 @@ def render_sarif(report: Report, out: IO[str], source: SourceLine, colour: bool)
     out.write("\n")
 
 
+_GITHUB_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning",
+                        Severity.INFO: "notice"}
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (``%``, CR, LF; and ``:``/``,`` inside properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def render_github(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
+    """One ``::error file=...,line=...::message`` workflow command per finding, then a summary.
+
+    GitHub Actions turns each into an annotation on the file and line in the pull request.
+    """
+    del source, colour
+    for f in report.findings:
+        props = [f"file={_escape(_uri(f.location.path), prop=True)}"]
+        if f.location.line:
+            props.append(f"line={f.location.line}")
+            if f.location.col:
+                props.append(f"col={f.location.col}")
+        props.append(f"title={_escape(f'kata-config {f.rule_id}', prop=True)}")
+        out.write(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::"
+                  f"{_escape(f.message)} ({rule_url(f.rule_id)})\n")
+    out.write(_summary_line(report) + "\n")
+
+
 Renderer = Callable[[Report, IO[str], SourceLine, bool], None]
 RENDERERS: Final[Mapping[str, Renderer]] = {
     "text": render_text,
     "json": render_json,
     "sarif": render_sarif,
+    "github": render_github,
 }

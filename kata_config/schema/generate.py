@@ -15,7 +15,18 @@ from kata_config.keys import KEYS, RUNTIMES, KeySpec, Table, ValueType
 from kata_config.walk import SUB_TABLES
 
 SCHEMA_FILE: Final = Path(__file__).with_name("kata-configuration.schema.json")
-SCHEMA_ID: Final = "urn:kata-config:schema:configuration:1"
+SCHEMA_ID: Final = ("https://raw.githubusercontent.com/kata-config/kata-config/main/"
+                     "kata_config/schema/kata-configuration.schema.json")
+"""Where the schema is published: the generated file itself on the main branch, so the URL
+never changes and always serves the newest catalogue (docs/editors.md explains the choice)."""
+
+UNKNOWN_KEY: Final = {
+    "const": "a key Kata knows (this one is unknown: check its spelling)",
+    "description": "Not a key of either Kata runtime: they ignore it silently.",
+}
+"""Schema for any key a table does not list. ``additionalProperties: false`` would do, but
+taplo (Even Better TOML) pins that error on the whole table and repeats it once per key and
+value in it; a failing subschema puts one error on the misspelt key's value instead."""
 
 _DEF_NAMES: Final = {
     Table.HYPERVISOR: "hypervisor",
@@ -76,7 +87,7 @@ def table_schema(table: Table) -> dict[str, Any]:
         if spec.table is table:
             for name in (spec.name, *spec.aliases):
                 properties[name] = key_schema(spec)
-    return {"type": "object", "properties": properties, "additionalProperties": False}
+    return {"type": "object", "properties": properties, "additionalProperties": UNKNOWN_KEY}
 
 
 def build() -> dict[str, Any]:
@@ -103,7 +114,7 @@ def build() -> dict[str, Any]:
             "runtime": {"$ref": "#/$defs/runtime"},
             "factory": {"$ref": "#/$defs/factory"},
         },
-        "additionalProperties": False,
+        "additionalProperties": UNKNOWN_KEY,
         "$defs": defs,
     }
 

@@ -1,0 +1,167 @@
+"""Conventions every command shares: version, prefixes, streams, upstream's flags and variables,
+silencing rules, CI formats, explain, schema output, symlinked writes, completion."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+import pytest
+from typer.testing import CliRunner
+
+from kata_cli import app
+from kata_config import __version__
+from tests.hostfixtures import HOSTS
+
+FIXTURES: Final = Path(__file__).parent / "fixtures" / "configs"
+TYPO: Final = FIXTURES / "invalid" / "unknown-key" / "typo.toml"
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"kata-config {__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "/nonexistent.toml", "--arch", "x86_64"],
+    ["validate", str(TYPO), "--arch", "sparc"],
+    ["check", "--arch", "sparc"],
+    ["defaults", "show", "no-such-template", "--arch", "x86_64"],
+    ["diff", "/nonexistent.toml"],
+    ["migrate", "/nonexistent.toml", "--to", "rs"],
+    ["snapshot", "x.tar.gz", "y"],
+    ["explain", "no-such-rule"],
+    ["validate", str(TYPO), "--ignore", "no-such-rule"],
+], ids=["validate", "validate-arch", "check", "defaults", "diff", "migrate", "snapshot",
+        "explain", "ignore"])
+def test_one_message_prefix_on_stderr_and_exit_2(args: list[str]) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("kata-config: "), err
+    assert "kata-config check:" not in err
+
+
+def test_same_arch_and_runtime_options_everywhere() -> None:
+    for command in (["validate"], ["check"], ["diff"], ["defaults", "show"],
+                    ["defaults", "write"]):
+        _, out, _ = run(*command, "--help", env={"TERM": "dumb", "COLUMNS": "200"})
+        assert "--arch" in out, command
+        assert "Default: this host's" in " ".join(out.split()), command
+    for command in (["validate"], ["diff"], ["defaults", "show"]):
+        _, out, _ = run(*command, "--help", env={"TERM": "dumb", "COLUMNS": "200"})
+        assert "go, rs, or auto" in " ".join(out.split()), command
+
+
+def test_kata_check_no_network_means_off_whatever_its_value() -> None:
+    for value in ("1", "0", "false", ""):
+        _, out, _ = run("check", "--root", str(HOSTS / "x86_64-pvm"), "--only", "network",
+                        "--format", "json", env={"KATA_CHECK_NO_NETWORK": value})
+        (line,) = json.loads(out)["checks"]
+        assert line["status"] == "skip", value
+
+
+def test_upstream_short_flags() -> None:
+    root = str(HOSTS / "x86_64-pvm")
+    code, out, _ = run("check", "-n", "-v", "-s", "--root", root, "--only", "env")
+    assert code == 1  # -s: the PVM warning fails the run
+    assert "evidence:" in out  # -v
+    assert "network" not in out
+
+
+def test_quiet_prints_only_problems() -> None:
+    _, out, _ = run("check", "-n", "-q", "--root", str(HOSTS / "x86_64-pvm"), "--only", "env")
+    assert "WARN" in out
+    assert "PASS" not in out
+
+
+def test_inline_disable_and_unused_directive(tmp_path: Path) -> None:
+    text = TYPO.read_text(encoding="utf-8")
+    config = tmp_path / "configuration.toml"
+    config.write_text(text.replace("default_vpcus = 2",
+                                   "default_vpcus = 2  # kata-config: disable=unknown-key")
+                      + "# kata-config: disable=schema-type\ndefault_memory = 2048\n")
+    code, out, _ = run("validate", str(config), "--arch", "x86_64", "--format", "json")
+    rules = [(f["rule"], f["line"]) for f in json.loads(out)["findings"]]
+    assert ("unknown-key", 8) not in rules
+    assert rules == [("unused-disable", 9)]
+    assert code == 0
+
+
+def test_select_and_ignore() -> None:
+    _, out, _ = run("validate", str(TYPO), "--arch", "x86_64", "--format", "json",
+                    "--ignore", "unknown-key")
+    assert json.loads(out)["findings"] == []
+    _, out, _ = run("validate", str(TYPO), "--arch", "x86_64", "--format", "json",
+                    "--select", "schema-type,unknown-key")
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["unknown-key"]
+    code, _, err = run("validate", str(TYPO), "--select", "unknwn-key")
+    assert code == 2
+    assert "did you mean unknown-key" in err
+
+
+def test_github_annotations() -> None:
+    code, out, _ = run("validate", str(TYPO), "--arch", "x86_64", "--format", "github")
+    first = out.splitlines()[0]
+    assert code == 0
+    assert first.startswith("::warning file=")
+    assert ",line=8,col=1,title=kata-config unknown-key::" in first
+    assert first.endswith("docs/rules.md#unknown-key)")
+
+
+def test_sarif_rules_link_their_docs() -> None:
+    _, out, _ = run("validate", str(TYPO), "--arch", "x86_64", "--format", "sarif")
+    (rule,) = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["helpUri"].endswith("/docs/rules.md#unknown-key")
+    assert rule["helpUri"].startswith("https://")
+
+
+def test_explain() -> None:
+    code, out, _ = run("explain", "unknown-key")
+    assert code == 0
+    assert out.startswith("unknown-key (warning): ")
+    assert "```" not in out
+    assert out.rstrip().endswith("docs/rules.md#unknown-key")
+    code, out, _ = run("explain")
+    assert "unused-disable" in out
+
+
+def test_schema_output(tmp_path: Path) -> None:
+    target = tmp_path / "kata.schema.json"
+    code, out, err = run("schema", "--output", str(target))
+    assert code == 0
+    assert out == ""
+    assert err == f"kata-config: wrote {target}\n"
+    assert json.loads(target.read_text())["$id"].startswith("https://")
+
+
+def test_migrate_write_goes_through_kata_deploys_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "configuration-qemu.toml"
+    real.write_text('[hypervisor.qemu]\npath = "/usr/bin/qemu"\n[agent.kata]\n[runtime]\n')
+    link = tmp_path / "configuration.toml"
+    link.symlink_to(real.name)
+    code, _, err = run("migrate", str(link), "--to", "rs", "--write")
+    assert code == 0, err
+    assert link.is_symlink()
+    assert "hypervisor_name" in real.read_text()
+    assert f"wrote {real} through the symlink {link}" in err
+
+
+def test_completion_script_is_available() -> None:
+    """What a distro package installs as /usr/share/bash-completion/completions/kata-config."""
+    script = Path(sys.executable).with_name("kata-config")
+    env = {**os.environ, "_KATA_CONFIG_COMPLETE": "source_bash"}
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0
+    assert "complete -o default -F _kata_config_completion kata-config" in done.stdout
