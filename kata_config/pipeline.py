@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from kata_config import compat
+from kata_config import compat, suppress
 from kata_config.arch import host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
@@ -75,7 +75,17 @@ def findings_for(loaded: Loaded, runtime: Runtime, arch: str,
         except Exception as exc:
             findings.append(_crashed(rule, exc, loaded))
     findings.extend(_comment_placeholders(loaded))
-    return findings
+    return _without_disabled(findings, loaded)
+
+
+def _without_disabled(findings: list[Finding], loaded: Loaded) -> list[Finding]:
+    """Apply each file's ``# kata-config: disable=RULE`` comments (see suppress.py)."""
+    from kata_config.rules import registry
+
+    texts = {parsed.path: parsed.text for parsed in loaded.parsed if parsed.text}
+    if not any("kata-config:" in text for text in texts.values()):
+        return findings
+    return suppress.apply_directives(findings, texts, registry())
 
 
 def _comment_placeholders(loaded: Loaded) -> Iterator[Finding]:

@@ -9,7 +9,7 @@ unused ``noqa``: a stale one would otherwise hide the next real problem on that 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -22,10 +22,10 @@ UNUSED_DISABLE_DOC: Final = (
     "covers (its own line, or the next TOML line when the comment stands alone), or a rule "
     "that does not exist. Remove it, or fix the rule id: a stale directive would silently hide "
     "the next real problem there.\n\n"
-    "Reported (a trailing directive that covers nothing):\n\n"
+    "Fails (a trailing directive that covers nothing):\n\n"
     "    [hypervisor.qemu]\n"
     "    default_vcpus = 1  # kata-config: disable=unknown-key\n\n"
-    "Not reported (it silences the typo warning it was written for):\n\n"
+    "Passes (it silences the typo warning it was written for):\n\n"
     "    [hypervisor.qemu]\n"
     "    default_vpcus = 1  # kata-config: disable=unknown-key"
 )
@@ -105,21 +105,20 @@ def _apply_file(path: str, text: str, findings: list[Finding],
                 yield _unused(path, directive, rule, known)
 
 
-def apply_directives(report: Report, text_of: Callable[[str], str | None],
-                     known: Collection[str]) -> Report:
-    """``report`` with inline-disabled findings removed and unused directives added.
+def apply_directives(findings: Iterable[Finding], texts: Mapping[str, str],
+                     known: Collection[str]) -> list[Finding]:
+    """``findings`` without the inline-disabled ones, plus one per unused directive.
 
-    ``text_of(path)`` returns a file's text (None when unreadable); ``known`` is every rule id.
+    ``texts`` maps each input file's path to its text; ``known`` is every rule id.
     """
-    by_path: dict[str, list[Finding]] = {path: [] for path in report.inputs}
-    for finding in report.findings:
+    by_path: dict[str, list[Finding]] = {path: [] for path in texts}
+    for finding in findings:
         by_path.setdefault(finding.location.path, []).append(finding)
     kept: list[Finding] = []
-    for path, findings in by_path.items():
-        text = text_of(path)
-        kept.extend(findings if text is None or "kata-config:" not in text
-                    else _apply_file(path, text, findings, known))
-    return Report.build(kept, report.inputs)
+    for path, found in by_path.items():
+        text = texts.get(path, "")
+        kept.extend(_apply_file(path, text, found, known) if "kata-config:" in text else found)
+    return kept
 
 
 def select(report: Report, selected: Collection[str], ignored: Collection[str]) -> Report:
