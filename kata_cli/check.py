@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
@@ -14,11 +13,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kata_cli import options
-from kata_config.probes.base import Status
+from kata_config import Status
 
 if TYPE_CHECKING:
-    from kata_cli.render.check import CheckRun
-    from kata_config.probes.base import CheckResult, ProbeContext
+    from kata_config import HostReport
 
 
 class CheckFormat(StrEnum):
@@ -38,42 +36,6 @@ def network_enabled(no_network: bool, env: Mapping[str, str] | None = None) -> b
     """
     env = os.environ if env is None else env
     return not no_network and "KATA_CHECK_NO_NETWORK" not in env
-
-
-def _known(want: str, listed: tuple[tuple[str, str], ...]) -> bool:
-    return any(want == cid or want.startswith(cid + ".") or cid.startswith(want + ".")
-               for cid, _ in listed)
-
-
-def _with_config_line(results: tuple[CheckResult, ...], line: CheckResult,
-                      only: list[str] | None) -> tuple[CheckResult, ...]:
-    """Put the ``config.file`` line just before the other config lines (or last)."""
-    if only and not any(line.id == w or line.id.startswith(w + ".") for w in only):
-        return results
-    at = next((i for i, r in enumerate(results) if r.id.startswith("config.")), len(results))
-    return (*results[:at], line, *results[at:])
-
-
-def _node_facts(ctx: ProbeContext) -> dict[str, bool]:
-    """What the NFD labels say about the node itself: VM guest, nested KVM, PVM."""
-    from kata_config.probes.virt import host_facts
-
-    facts = host_facts(ctx)
-    hardware = bool(facts.flags & {"vmx", "svm"})
-    return {"vm-guest": facts.guest, "nested": facts.guest and facts.kvm_device and
-            not (facts.pvm and not hardware), "pvm": facts.pvm}
-
-
-def _run_once(ctx: ProbeContext, root: str, config_line: CheckResult, only: list[str] | None,
-              interval: float) -> CheckRun:
-    from kata_cli.render.check import CheckRun
-    from kata_config.probes import run
-
-    started = time.monotonic()
-    results = _with_config_line(run(ctx, only), config_line, only)
-    return CheckRun(ctx.arch, root, results, finished=time.time(),
-                    duration=time.monotonic() - started, interval=interval,
-                    node=_node_facts(ctx))
 
 
 def check(
@@ -120,34 +82,34 @@ def check(
     from kata_cli import fleet
     from kata_cli.render import wants_colour
     from kata_cli.render.check import render_list
-    from kata_config.probes import list_checks
-    from kata_config.probes.base import ProbeContext
-    from kata_config.probes.config_checks import resolve
-    from kata_config.probes.target import TargetError, resolve_target
+    from kata_config import KataConfigError, check_host, check_ids
 
-    listed = list_checks()
     if list_:
-        render_list(listed, sys.stdout)
+        render_list(check_ids(), sys.stdout)
         raise typer.Exit(0)
-    unknown = [want for want in only or () if not _known(want, listed)]
-    if unknown:
-        raise options.fail(f"unknown check id {', '.join(unknown)} (see --list)")
     try:
         targets = fleet.pair([f.value for f in fmt or [CheckFormat.text]], output or [])
-        host, target = resolve_target(root, arch, live)
-    except (TargetError, fleet.OutputError) as exc:
+    except fleet.OutputError as exc:
         raise options.fail(str(exc)) from None
-    if load_modules and not host.live:
-        raise options.fail("--load-modules works only on the live host (--root /)")
-    resolved = resolve(host, target, config)
-    if resolved.error is not None:
-        raise options.fail(f"--config {config}: {resolved.error}")
-    ctx = ProbeContext(host, target, host.live or live, resolved.config,
-                       network_enabled(no_network_checks), load_modules)
     colour = wants_colour(sys.stdout)
 
-    def once(every: float) -> CheckRun:
-        report = _run_once(ctx, str(root), resolved.result, only, every)
+    def run() -> HostReport:
+        return check_host(root=root, arch=arch, config=config, live=live, only=only,
+                          network=network_enabled(no_network_checks), load_modules=load_modules)
+
+    try:
+        pending = [run()]  # usage errors (bad root, arch, config, check id) come before a loop
+    except KataConfigError as exc:
+        raise options.fail(str(exc)) from None
+    last = pending[0]
+
+    def once(every: float) -> HostReport:
+        nonlocal last
+        try:
+            last = pending.pop() if pending else run()
+        except KataConfigError as exc:  # under --interval: keep the last report, try again
+            options.note(f"{exc} (will retry)")
+        report = replace(last, interval=every)
         shown = report
         if quiet:
             kept = tuple(r for r in report.results if r.status in (Status.WARN, Status.FAIL))

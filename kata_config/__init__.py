@@ -1,7 +1,7 @@
 """kata-config: validate Kata Containers configuration and check host readiness.
 
-The public API is exactly ``__all__`` (documented in docs/api.md); every other module is
-private and may change.
+The public API is exactly ``__all__``, documented in docs/api.md; every other module is
+private and may change. ``kata_cli`` and ``kata_runtime`` import nothing else (tested).
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from kata_config.arch import ArchSpec
+    from kata_config.arch import ArchSpec, UnknownArchError, canonical_arch
     from kata_config.arch.qemu import MaxMem, QemuLaunch, Rootfs, RootPorts
+    from kata_config.atomic import AtomicWriteError, atomic_write
+    from kata_config.diff import Change as DiffChange
+    from kata_config.diff import DiffError, DiffResult, diff_config
     from kata_config.effective.hostfacts import HostFacts
     from kata_config.effective.keyinfo import KeyInfo, catalogue
     from kata_config.effective.loader import load
@@ -28,25 +31,59 @@ if TYPE_CHECKING:
         SharedMount,
     )
     from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
-    from kata_config.findings import Finding, Location, Report, Severity
+    from kata_config.findings import Finding, Location, Report, Rule, Severity
+    from kata_config.hostcheck import HostReport, check_host, check_ids
+    from kata_config.migrate import MigrateError, Migration, migrate_file
+    from kata_config.migrate import Step as MigrationStep
+    from kata_config.pipeline import validate
     from kata_config.probes.base import CheckResult, Status
+    from kata_config.rules import RuleDoc
+    from kata_config.rules import registry as rule_docs
+    from kata_config.schema import schema_text
+    from kata_config.snapshot import (
+        Capture as SnapshotCapture,
+    )
+    from kata_config.snapshot import (
+        SnapshotError,
+        extract_snapshot,
+        take_snapshot,
+    )
+    from kata_config.snapshot import (
+        files_of as snapshot_files,
+    )
+    from kata_config.stock import (
+        StockFile,
+        UnknownDefaultError,
+    )
+    from kata_config.stock import (
+        find as stock_file,
+    )
+    from kata_config.stock import (
+        templates as stock_templates,
+    )
+    from kata_config.stock.spec import Template as StockTemplate
 
 __version__ = "0.1.0"
 
-# Public name -> the private module defining it. Loaded on first use: importing every public
-# module up front measured 66-92 ms against 1 ms for this table, ~25 ms more than a whole
-# `kata-config validate` otherwise imports (the generated settings classes alone ~10 ms).
+# Public name -> "module" or "module:attribute" defining it, imported on first use: importing
+# every public module up front measured 66-92 ms against ~10 ms (typing) for this table, about
+# 25 ms more than a whole `kata-config validate` otherwise imports.
 _LAZY: Final[dict[str, str]] = {
     "AgentSettings": "kata_config.effective.sections",
     "ArchSpec": "kata_config.arch",
+    "AtomicWriteError": "kata_config.atomic",
     "Change": "kata_config.effective.origin",
     "CheckResult": "kata_config.probes.base",
     "ConfigNotFound": "kata_config.errors",
+    "DiffChange": "kata_config.diff:Change",
+    "DiffError": "kata_config.diff",
+    "DiffResult": "kata_config.diff",
     "Effective": "kata_config.effective.model",
     "FactorySettings": "kata_config.effective.sections",
     "Finding": "kata_config.findings",
     "GuestExtensionImage": "kata_config.effective.sections",
     "HostFacts": "kata_config.effective.hostfacts",
+    "HostReport": "kata_config.hostcheck",
     "HypervisorSettings": "kata_config.effective.sections",
     "KataConfigError": "kata_config.errors",
     "KeyInfo": "kata_config.effective.keyinfo",
@@ -54,31 +91,61 @@ _LAZY: Final[dict[str, str]] = {
     "Location": "kata_config.findings",
     "MaxMem": "kata_config.arch.qemu",
     "MemAgentSettings": "kata_config.effective.sections",
+    "MigrateError": "kata_config.migrate",
+    "Migration": "kata_config.migrate",
+    "MigrationStep": "kata_config.migrate:Step",
     "Origin": "kata_config.effective.origin",
     "QemuLaunch": "kata_config.arch.qemu",
     "Report": "kata_config.findings",
     "RootPorts": "kata_config.arch.qemu",
     "Rootfs": "kata_config.arch.qemu",
     "RootlessUserSettings": "kata_config.effective.sections",
+    "Rule": "kata_config.findings",
+    "RuleDoc": "kata_config.rules",
     "RuntimeSettings": "kata_config.effective.sections",
     "Severity": "kata_config.findings",
     "SharedMount": "kata_config.effective.sections",
+    "SnapshotCapture": "kata_config.snapshot:Capture",
+    "SnapshotError": "kata_config.snapshot",
     "Status": "kata_config.probes.base",
+    "StockFile": "kata_config.stock",
+    "StockTemplate": "kata_config.stock.spec:Template",
+    "UnknownArchError": "kata_config.arch",
+    "UnknownDefaultError": "kata_config.stock",
+    "atomic_write": "kata_config.atomic",
+    "canonical_arch": "kata_config.arch",
     "catalogue": "kata_config.effective.keyinfo",
+    "check_host": "kata_config.hostcheck",
+    "check_ids": "kata_config.hostcheck",
+    "diff_config": "kata_config.diff",
+    "extract_snapshot": "kata_config.snapshot",
     "load": "kata_config.effective.loader",
+    "migrate_file": "kata_config.migrate",
+    "rule_docs": "kata_config.rules:registry",
+    "schema_text": "kata_config.schema",
+    "snapshot_files": "kata_config.snapshot:files_of",
+    "stock_file": "kata_config.stock:find",
+    "stock_templates": "kata_config.stock:templates",
+    "take_snapshot": "kata_config.snapshot",
+    "validate": "kata_config.pipeline",
 }
 
 __all__ = [
     "AgentSettings",
     "ArchSpec",
+    "AtomicWriteError",
     "Change",
     "CheckResult",
     "ConfigNotFound",
+    "DiffChange",
+    "DiffError",
+    "DiffResult",
     "Effective",
     "FactorySettings",
     "Finding",
     "GuestExtensionImage",
     "HostFacts",
+    "HostReport",
     "HypervisorSettings",
     "KataConfigError",
     "KeyInfo",
@@ -86,21 +153,60 @@ __all__ = [
     "Location",
     "MaxMem",
     "MemAgentSettings",
+    "MigrateError",
+    "Migration",
+    "MigrationStep",
     "Origin",
     "QemuLaunch",
     "Report",
     "RootPorts",
     "Rootfs",
     "RootlessUserSettings",
+    "Rule",
+    "RuleDoc",
     "RuntimeSettings",
     "Severity",
     "SharedMount",
+    "SnapshotCapture",
+    "SnapshotError",
     "Status",
+    "StockFile",
+    "StockTemplate",
+    "UnknownArchError",
+    "UnknownDefaultError",
     "__version__",
     "arch_spec",
+    "atomic_write",
+    "canonical_arch",
     "catalogue",
+    "check_host",
+    "check_ids",
+    "diff_config",
+    "extract_snapshot",
     "load",
+    "migrate_file",
+    "rule_docs",
+    "schema_text",
+    "snapshot_files",
+    "stock_file",
+    "stock_templates",
+    "take_snapshot",
+    "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'kata_config' has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 def arch_spec(name: str) -> ArchSpec:
@@ -114,16 +220,3 @@ def arch_spec(name: str) -> ArchSpec:
     from kata_config.arch import get  # lazy: see _LAZY
 
     return get(name)
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kata_config' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)

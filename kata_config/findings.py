@@ -99,7 +99,10 @@ class Report:
 
     def exit_code(self, strict: bool = False) -> int:
         """0 when clean or warnings only; 1 on an error, or on a warning under ``strict``."""
-        worst = max((f.severity for f in self.findings), default=Severity.INFO)
-        if worst == Severity.ERROR or (strict and worst == Severity.WARNING):
-            return 1
-        return 0
+        return exit_code_for(max((f.severity for f in self.findings), default=Severity.INFO),
+                             strict)
+
+
+def exit_code_for(worst: Severity, strict: bool) -> int:
+    """The exit code every report shares: 1 on an error, or on a warning under ``strict``."""
+    return 1 if worst == Severity.ERROR or (strict and worst == Severity.WARNING) else 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from kata_config import compat, suppress
-from kata_config.arch import host_arch, normalize
+from kata_config.arch import canonical_arch, host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
 from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
@@ -103,6 +103,33 @@ def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None 
     target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
     findings = findings_for(loaded, target, normalize(arch) if arch else host_arch())
     return Report.build(findings, loaded.files)
+
+
+def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
+             runtime: RuntimeChoice = "auto", arch: str | None = None,
+             env: Mapping[str, str] | None = None) -> Report:
+    """Validate configurations statically (each with its ``config.d/`` drop-ins) into one report.
+
+    Args:
+        paths: files, or directories holding ``configuration.toml``; None or empty validates
+            the file Kata would load (``KATA_CONF_FILE`` in ``env``, then the built-in paths).
+        runtime: ``"go"``, ``"rs"`` or ``"auto"`` (per file, from its ``[runtime]`` table).
+        arch: the arch to check for (``x86_64``, ``arm64``, ...); default: this machine's.
+
+    Raises:
+        ConfigNotFound: no paths were given and Kata would find no configuration either.
+        KataConfigError: an unknown arch.
+    """
+    from kata_config.errors import ConfigNotFound
+
+    target = canonical_arch(arch)
+    if not paths:
+        found = find_config(runtime, env)
+        if found is None:
+            raise ConfigNotFound("no configuration found (KATA_CONF_FILE, /etc/kata-containers, "
+                                 "/usr/share/defaults/kata-containers, /opt/kata)")
+        paths = [found]
+    return validate_files([Path(p) for p in paths], runtime, target)
 
 
 def validate_files(paths: Sequence[Path], runtime: RuntimeChoice = "auto",

@@ -181,13 +181,13 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     ``live`` only says whether the source is this machine (then the installed Kata version is
     asked for and recorded); the probes themselves always run off-line.
     """
-    from kata_config.probes import probes, run_probes
+    from kata_config.hostcheck import run_checks
     from kata_config.probes.config_checks import resolve
 
     record: set[str] = set()
     host = HostRoot(source, record=record)
     resolved = resolve(host, arch, None)
-    run_probes(ProbeContext(host, arch, live=False, config=resolved.config), probes())
+    run_checks(host, arch, config=resolved.config)  # the same pipeline as check_host
     reader = HostRoot(source)
     result = collect(reader, record)
     result.meta = {

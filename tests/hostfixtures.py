@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 from typing import Final
 
+from kata_config.hostcheck import run_checks
 from kata_config.model import KataConfig
-from kata_config.probes import run
-from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.probes.base import CheckResult, Status
 from kata_config.probes.host import HostRoot
 
 HOSTS: Final = Path(__file__).parent / "fixtures" / "hosts"
@@ -22,8 +22,8 @@ def arch_of(name: str) -> str:
 def results(root: Path, arch: str, config: KataConfig | None = None,
             only: list[str] | None = None) -> dict[str, CheckResult]:
     """Every result of a run over ``root`` keyed by id (offline: the root is never ``/``)."""
-    ctx = ProbeContext(HostRoot(root), arch, live=False, config=config)
-    return {r.id: r for r in run(ctx, only)}
+    report = run_checks(HostRoot(root), arch, config=config, only=only)
+    return {r.id: r for r in report.results}
 
 
 def statuses(root: Path, arch: str, config: KataConfig | None = None,

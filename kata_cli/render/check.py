@@ -9,45 +9,16 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import IO, Final
 
-from kata_config.probes.base import RANK, CheckResult, Status
+from kata_config import HostReport, Status
 
 JSON_VERSION: Final = 1
 _COLOUR: Final = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "1;31", Status.SKIP: "2"}
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRun:
-    """Everything a renderer prints: the host described and the results in report order."""
-
-    arch: str
-    root: str
-    results: tuple[CheckResult, ...]
-    finished: float = 0.0
-    """Unix time at which the run ended (0 when unknown)."""
-    duration: float = 0.0
-    """Wall time of the run in seconds."""
-    interval: float = 0.0
-    """Seconds until the next run under ``--interval`` (0: a single run)."""
-    node: Mapping[str, bool] = field(default_factory=dict)
-    """Facts about the node itself for labels: ``vm-guest``, ``nested``, ``pvm``."""
-
-    @property
-    def verdict(self) -> Status:
-        """The worst status; SKIP counts as PASS, and an empty run passes."""
-        worst = max((RANK[r.status] for r in self.results), default=0)
-        return {0: Status.PASS, 1: Status.WARN, 2: Status.FAIL}[worst]
-
-    def exit_code(self, strict: bool) -> int:
-        """0 pass (or warnings without --strict), 1 any failure or warnings under --strict."""
-        verdict = self.verdict
-        return 1 if verdict is Status.FAIL or (strict and verdict is Status.WARN) else 0
-
-    def counts(self) -> Mapping[Status, int]:
-        """How many results have each status."""
-        return {s: sum(1 for r in self.results if r.status is s) for s in Status}
+CheckRun = HostReport
+"""What every renderer prints: the library's report of one host check."""
 
 
 def _paint(text: str, status: Status, colour: bool) -> str:

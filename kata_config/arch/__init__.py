@@ -13,6 +13,7 @@ from typing import Final
 
 from kata_config.arch import aarch64, ppc64le, qemu, s390x, x86_64
 from kata_config.arch.base import ArchSpec, ModuleSpec, Need, ParamSpec, Vendor
+from kata_config.errors import KataConfigError
 
 __all__ = [
     "ALIASES",
@@ -23,6 +24,7 @@ __all__ = [
     "ParamSpec",
     "UnknownArchError",
     "Vendor",
+    "canonical_arch",
     "get",
     "host_arch",
     "normalize",
@@ -38,7 +40,7 @@ ALIASES: Final[Mapping[str, str]] = {
 }
 
 
-class UnknownArchError(ValueError):
+class UnknownArchError(KataConfigError, ValueError):
     """Raised for an architecture kata-config has no table for; callers report a usage error."""
 
 
@@ -72,3 +74,12 @@ def get(name: str) -> ArchSpec:
 def host_arch() -> str:
     """This machine's canonical arch (raises UnknownArchError for one kata-config lacks)."""
     return normalize(os.uname().machine)
+
+
+def canonical_arch(name: str | None = None) -> str:
+    """The canonical spelling of an arch (``amd64`` -> ``x86_64``), or this machine's arch.
+
+    Raises:
+        UnknownArchError: an arch kata-config has no table for.
+    """
+    return normalize(name) if name else host_arch()

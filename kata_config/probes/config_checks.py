@@ -35,6 +35,8 @@ class Resolved:
     config: Any  # KataConfig | None; kept loose so this module imports the model lazily
     result: CheckResult
     error: str | None = None
+    path: str | None = None
+    """The config file used, as the host names it (None when there is none)."""
 
 
 def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
@@ -66,7 +68,7 @@ def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
     files = ", ".join(loaded.files)
     return Resolved(config, CheckResult(
         "config.file", Status.PASS, f"using {shown} (runtime-{config.runtime}, "
-        f"hypervisor {config.active_hypervisor or 'none'})", files))
+        f"hypervisor {config.active_hypervisor or 'none'})", files), path=shown)
 
 
 def host_cpus(ctx: ProbeContext) -> int | None:

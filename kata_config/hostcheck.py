@@ -1,0 +1,148 @@
+"""The host-check pipeline: host root -> host facts -> every registered probe -> one report.
+
+``check_host`` is the public entry point (the CLI's ``check``); ``run_checks`` is the same
+pipeline over an already opened ``HostRoot`` (a snapshot's recording reader, test fixtures).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kata_config.errors import KataConfigError
+from kata_config.findings import Severity, exit_code_for
+from kata_config.model import KataConfig
+from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.probes.host import HostRoot
+
+SEVERITY: Mapping[Status, Severity] = {
+    Status.PASS: Severity.INFO, Status.SKIP: Severity.INFO,
+    Status.WARN: Severity.WARNING, Status.FAIL: Severity.ERROR,
+}
+"""A check's status in the findings' scale, so both reports share one exit-code rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class HostReport:
+    """The results of one host check, in report order, with the verdict and exit code.
+
+    Attributes:
+        arch: the arch the host was checked as.
+        root: the host root (``/`` or a snapshot directory).
+        results: one ``CheckResult`` per check line.
+        config: the Kata configuration checked against the host, or None when none was.
+        finished: Unix time at which the run ended; duration: its wall time in seconds.
+        interval: seconds until the next run when repeating (0: a single run).
+        node: facts about the node itself (``vm-guest``, ``nested``, ``pvm``).
+    """
+
+    arch: str
+    root: str
+    results: tuple[CheckResult, ...]
+    config: str | None = None
+    finished: float = 0.0
+    duration: float = 0.0
+    interval: float = 0.0
+    node: Mapping[str, bool] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> Status:
+        """The worst status: FAIL, WARN, else PASS (SKIP counts as PASS; no checks pass)."""
+        worst = max((SEVERITY[r.status] for r in self.results), default=Severity.INFO)
+        return {Severity.INFO: Status.PASS, Severity.WARNING: Status.WARN,
+                Severity.ERROR: Status.FAIL}[worst]
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 on pass (or warnings without ``strict``), 1 on a failure or a strict warning."""
+        return exit_code_for(SEVERITY[self.verdict], strict)
+
+    def counts(self) -> Mapping[Status, int]:
+        """How many results have each status."""
+        return {s: sum(1 for r in self.results if r.status is s) for s in Status}
+
+
+def _node_facts(ctx: ProbeContext) -> dict[str, bool]:
+    from kata_config.probes.virt import host_facts
+
+    facts = host_facts(ctx)
+    hardware = bool(facts.flags & {"vmx", "svm"})
+    return {"vm-guest": facts.guest, "nested": facts.guest and facts.kvm_device and
+            not (facts.pvm and not hardware), "pvm": facts.pvm}
+
+
+def _placed(results: tuple[CheckResult, ...], line: CheckResult | None,
+            only: Sequence[str] | None) -> tuple[CheckResult, ...]:
+    """Put the ``config.file`` line just before the other config lines (or last)."""
+    if line is None or (only and not any(line.id == w or line.id.startswith(w + ".")
+                                         for w in only)):
+        return results
+    at = next((i for i, r in enumerate(results) if r.id.startswith("config.")), len(results))
+    return (*results[:at], line, *results[at:])
+
+
+def run_checks(host: HostRoot, arch: str, *, config: KataConfig | None = None,
+               config_line: CheckResult | None = None, live: bool = False,
+               network: bool = False, only: Sequence[str] | None = None,
+               load_modules: bool = False, config_path: str | None = None) -> HostReport:
+    """Run every registered probe over ``host`` (``only``: those ids and families)."""
+    from kata_config.probes import run
+
+    started = time.monotonic()
+    ctx = ProbeContext(host, arch, live, config, network, load_modules)
+    results = _placed(run(ctx, only), config_line, only)
+    return HostReport(arch, str(host.root), results, config_path, time.time(),
+                      time.monotonic() - started, node=_node_facts(ctx))
+
+
+def check_host(*, root: str | os.PathLike[str] = "/", arch: str | None = None,
+               config: str | os.PathLike[str] | None = None, live: bool = False,
+               network: bool = False, only: Sequence[str] | None = None,
+               load_modules: bool = False) -> HostReport:
+    """Check whether a host (or a snapshot of one) can run Kata, and against which config.
+
+    Args:
+        root: ``/`` for this machine, or a snapshot directory (checked off-line).
+        arch: required for a snapshot without its metadata or a recognisable cpuinfo.
+        config: the Kata configuration to check against the host; None uses the one Kata
+            would load from the host root (and skips the config checks when there is none).
+        live: under a root other than ``/``, still run the live checks (KVM ioctls) on
+            ``root/dev``: for a privileged pod that mounts its node.
+        network: also run the checks that need the network (the latest-release check).
+        only: run only these check ids or families (``module``, ``cpu.virtualization``).
+        load_modules: as root on the live host, modprobe missing modules (and report it).
+
+    Raises:
+        KataConfigError: the root or arch cannot be checked, ``config`` cannot be loaded,
+            an unknown check id, or ``load_modules`` off the live host.
+    """
+    from kata_config.probes import list_checks
+    from kata_config.probes.config_checks import resolve
+    from kata_config.probes.target import TargetError, resolve_target
+
+    listed = list_checks()
+    unknown = [w for w in only or () if not any(
+        w == cid or w.startswith(cid + ".") or cid.startswith(w + ".") for cid, _ in listed)]
+    if unknown:
+        raise KataConfigError(f"unknown check id {', '.join(unknown)} (see --list)")
+    try:
+        host, target = resolve_target(os.fspath(root), arch, live)
+    except TargetError as exc:
+        raise KataConfigError(str(exc)) from None
+    if load_modules and not host.live:
+        raise KataConfigError("loading modules works only on the live host (root /)")
+    resolved = resolve(host, target, None if config is None else Path(config))
+    if resolved.error is not None:
+        raise KataConfigError(f"--config {config}: {resolved.error}")
+    return run_checks(host, target, config=resolved.config, config_line=resolved.result,
+                      live=host.live or live, network=network, only=only,
+                      load_modules=load_modules, config_path=resolved.path)
+
+
+def check_ids() -> tuple[tuple[str, str], ...]:
+    """Every check id ``check_host`` can report, with the probe module that owns it."""
+    from kata_config.probes import list_checks
+
+    return list_checks()
