@@ -56,6 +56,15 @@ def _runtime_note(spec: KeySpec) -> str:
     return "Go runtime only" if "go" in spec.runtimes else "runtime-rs only"
 
 
+def _integer_range(spec: KeySpec) -> tuple[int, int]:
+    """Where neither the catalogue's limits, nor the Go decoder's width (where known), nor
+    TOML's 64-bit integers object: the range the native schema stage accepts silently."""
+    go_lo, go_hi = spec.decodable("go") if "go" in spec.widths else (None, None)
+    lows = [int(v) for v in (spec.minimum, go_lo) if v is not None]
+    highs = [int(v) for v in (spec.maximum, go_hi) if v is not None]
+    return max([*lows, -(2**63)]), min([*highs, 2**63 - 1])
+
+
 def key_schema(spec: KeySpec) -> dict[str, Any]:
     """Schema of one key's value, with its description, unit and runtimes as annotations."""
     child = SUB_TABLES.get((spec.table, spec.name))
@@ -70,10 +79,16 @@ def key_schema(spec: KeySpec) -> dict[str, Any]:
     node["description"] = f"{spec.description}{unit} Read by: {_runtime_note(spec)}."
     if all(spec.choices.get(rt) for rt in spec.runtimes):
         node["enum"] = list(spec.choices_for(None))
-    if spec.minimum is not None:
-        node["minimum"] = spec.minimum
-    if spec.maximum is not None:
-        node["maximum"] = spec.maximum
+    if spec.type is ValueType.INTEGER:
+        node["minimum"], node["maximum"] = _integer_range(spec)
+    elif spec.type is ValueType.INTEGER_ARRAY:
+        lo, hi = _integer_range(spec)
+        node["items"] = {"type": "integer", "minimum": lo, "maximum": hi}
+    else:
+        if spec.minimum is not None:
+            node["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            node["maximum"] = spec.maximum
     node["x-kata-runtimes"] = sorted(spec.runtimes)
     if spec.unit:
         node["x-kata-unit"] = spec.unit
