@@ -12,8 +12,10 @@ from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import lookup
+from kata_config.keys.history import key_history, strict_in, value_status
 from kata_config.model import KataConfig
-from kata_config.schema import STRICT_RS_TABLES, show
+from kata_config.schema import show
+from kata_config.walk import KeyRef
 
 _NAMES: Final = {"go": "the Go runtime", "rs": "runtime-rs"}
 _OTHER: Final = {"go": "runtime-rs", "rs": "the Go runtime"}
@@ -58,17 +60,24 @@ def check_runtime_keys(cfg: KataConfig) -> Iterator[Issue]:
         seccomp_sandbox = "on"
     """
     for ref in cfg.key_refs:
-        spec = lookup(ref.table, ref.name)
-        if spec is None or cfg.runtime in spec.runtimes:
-            continue
-        if cfg.runtime == "rs" and ref.table in STRICT_RS_TABLES:
+        if not _never_read(cfg, ref) or strict_in(cfg.runtime, ref.table.value, cfg.release):
             continue
         yield Issue(ref.path, _unused_message(ref.name, cfg.runtime))
 
 
+def _never_read(cfg: KataConfig, ref: KeyRef) -> bool:
+    """A known key no release of the target runtime reads (keys that some release reads are
+    the history rules' business: retired-key, key-too-new)."""
+    spec = lookup(ref.table, ref.name)
+    if spec is None or cfg.runtime in spec.runtimes:
+        return False
+    history = key_history(ref.table.value, ref.name)
+    return history is None or history.status(cfg.runtime, cfg.release) == "never"
+
+
 def _unused_message(name: str, runtime: str) -> str:
     return (f"{name} is read only by {_OTHER[runtime]}; {_NAMES[runtime]} ignores it, so it has "
-            f"no effect here: remove it or use the {_NAMES[runtime]} equivalent "
+            f"no effect here: remove it or use {_NAMES[runtime]}'s equivalent "
             "(`kata-config migrate` converts whole files)")
 
 
@@ -90,13 +99,8 @@ def check_rejected_keys(cfg: KataConfig) -> Iterator[Issue]:
         [agent.kata]
         dial_timeout_ms = 45000
     """
-    if cfg.runtime != "rs":
-        return
     for ref in cfg.key_refs:
-        if ref.table not in STRICT_RS_TABLES:
-            continue
-        spec = lookup(ref.table, ref.name)
-        if spec is not None and "rs" not in spec.runtimes:
+        if _never_read(cfg, ref) and strict_in(cfg.runtime, ref.table.value, cfg.release):
             yield Issue(ref.path, (f"{ref.name} is a Go runtime key; runtime-rs checks this "
                                    "table strictly and refuses to load the file: remove it or "
                                    "use the runtime-rs equivalent"))
@@ -124,6 +128,9 @@ def check_runtime_values(cfg: KataConfig) -> Iterator[Issue]:
         spec = lookup(ref.table, ref.name)
         if spec is None or cfg.runtime not in spec.runtimes:
             continue
+        if value_status(cfg.runtime, ref.table.value, ref.name, ref.value, cfg.arch,
+                        release=cfg.release) is not None:
+            continue  # the value's own history decides: retired-value, value-too-new
         allowed = spec.choices_for(cfg.runtime)
         if not allowed or ref.value in allowed or ref.value not in spec.choices_for(None):
             continue

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from kata_config.keys import Runtime, Table, lookup
+from kata_config.keys.history import NEWEST
 from kata_config.walk import KeyRef, iter_keys
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -40,13 +41,14 @@ class KataConfig:
     """One effective configuration (main file plus drop-ins) as plain data.
 
     ``data`` is what the TOML parser produced after drop-ins were merged; rules treat it as
-    read-only. ``runtime`` is the runtime the file is checked for and ``arch`` the canonical
-    architecture name.
+    read-only. ``runtime`` is the runtime the file is checked for, ``arch`` the canonical
+    architecture name and ``release`` the Kata release (``"3.30"``) whose behaviour counts.
     """
 
     data: Mapping[str, Any]
     runtime: Runtime
     arch: str
+    release: str = NEWEST
     key_refs: tuple[KeyRef, ...] = field(init=False, repr=False, compare=False)
     """Every key written in the known tables, walked once for all the rules that need it."""
 

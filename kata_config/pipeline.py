@@ -11,6 +11,7 @@ from kata_config import compat, suppress
 from kata_config.arch import canonical_arch, host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
+from kata_config.keys.history import NEWEST, clamp
 from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
 from kata_config.model import KataConfig, detect_runtime
 from kata_config.reader import Loaded, load_config
@@ -61,14 +62,17 @@ def _crashed(rule: Rule, exc: Exception, loaded: Loaded) -> Finding:
 
 
 def findings_for(loaded: Loaded, runtime: Runtime, arch: str,
-                 checks: Sequence[tuple[Rule, Check]] | None = None) -> list[Finding]:
-    """Run the schema stage and every rule over an already loaded configuration."""
+                 checks: Sequence[tuple[Rule, Check]] | None = None,
+                 release: str = NEWEST) -> list[Finding]:
+    """Run the schema stage and every rule over an already loaded configuration, as
+    ``release`` of ``runtime`` would read it."""
     findings = list(loaded.findings)
     if not loaded.ok:
         return findings
-    for rule, issue in check_schema(loaded.data, runtime):
+    release = clamp(runtime, release)
+    for rule, issue in check_schema(loaded.data, runtime, release):
         findings.extend(_stamp(rule, (issue,), loaded))
-    cfg = KataConfig(loaded.data, runtime, arch)
+    cfg = KataConfig(loaded.data, runtime, arch, release)
     for rule, check in all_checks() if checks is None else checks:
         try:
             findings.extend(_stamp(rule, check(cfg), loaded))
@@ -97,11 +101,13 @@ def _comment_placeholders(loaded: Loaded) -> Iterator[Finding]:
 
 
 def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None = None,
-                  dropins: bool = True) -> Report:
-    """Validate one configuration (file or directory, with its drop-ins) into a report."""
+                  dropins: bool = True, release: str = NEWEST) -> Report:
+    """Validate one configuration (file or directory, with its drop-ins) into a report, as
+    ``release`` (``"3.30"``, default the newest we know) would load it."""
     loaded = load_config(Path(path), dropins=dropins)
     target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
-    findings = findings_for(loaded, target, normalize(arch) if arch else host_arch())
+    findings = findings_for(loaded, target, normalize(arch) if arch else host_arch(),
+                            release=release)
     return Report.build(findings, loaded.files)
 
 
@@ -133,12 +139,12 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
 
 
 def validate_files(paths: Sequence[Path], runtime: RuntimeChoice = "auto",
-                   arch: str | None = None) -> Report:
+                   arch: str | None = None, release: str = NEWEST) -> Report:
     """Validate several configurations into one report."""
     findings: list[Finding] = []
     inputs: list[str] = []
     for path in paths:
-        report = validate_file(path, runtime, arch)
+        report = validate_file(path, runtime, arch, release=release)
         findings.extend(report.findings)
         inputs.extend(report.inputs)
     return Report.build(findings, inputs)

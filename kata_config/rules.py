@@ -146,6 +146,25 @@ def doc_markdown(doc: str) -> str:
     return "\n".join(out)
 
 
+def _history_section() -> list[str]:
+    from kata_config.keys import history_data as data
+
+    go, rs = data.GO_RELEASES, data.RS_RELEASES
+    return [
+        "## Release history (retired-key, key-too-new, retired-value, config-release)", "",
+        f"The newest release kata-config knows is **{data.NEWEST}**; `--kata-version X.Y` "
+        "checks a file as an older release reads it. For every release of the Go runtime "
+        f"({go[0]}-{go[-1]}) and of runtime-rs ({rs[0]}-{rs[-1]}) the keys its loader decodes "
+        "were read from upstream's source at that release's tag (Go `toml` struct tags, "
+        "runtime-rs serde fields, renames and aliases), together with the hypervisor table "
+        "names each accepts and the tables runtime-rs checks strictly. The tags and commits "
+        "read are listed in `kata_config/keys/history_data.py` (`SOURCES`); why a key went "
+        "and what replaced it, with the upstream commit, in `history_notes.py`. 1.x comes "
+        "from kata-containers/runtime (1.13 from its master of 2021-05, the 1.13 branch "
+        "being absent from the snapshot read), 2.0 on from kata-containers/kata-containers.",
+    ]
+
+
 def render_markdown() -> str:
     """docs/rules.md: every rule id with severity and documentation, plus what is left out."""
     lines = [
@@ -171,6 +190,10 @@ def render_markdown() -> str:
         timing = f", at {entry.rule.when}" if entry.rule.severity is Severity.ERROR else ""
         lines += ["", f"## {entry.rule.id}", "", f"*{entry.rule.severity.label}{timing}*: "
                   f"{entry.rule.summary}.", "", doc_markdown(entry.doc)]
+
+
+                  f"{entry.rule.summary}.", "", entry.doc.strip()]
+    lines += ["", *_history_section()]
     lines += ["", "## Upstream rules left out", "",
               "Rule numbers refer to the upstream loading and validation rules we researched "
               "(validation-rules.md).", ""]

@@ -13,8 +13,8 @@ PACKAGE: Final = ROOT / "kata_config"
 CLI_PACKAGE: Final = ROOT / "kata_cli"
 RUNTIME_PACKAGE: Final = ROOT / "runtime" / "kata_runtime"
 UI_ONLY: Final = ("typer", "rich", "click")
-DATA_PREFIXES: Final = ("values_", "hv_", "sections")  # tables with one entry per key (sections.py
-# is generated from the catalogue), long by nature
+DATA_PREFIXES: Final = ("values_", "hv_", "sections", "history_data")  # one entry per key
+# (sections.py is generated from the catalogue), long by nature
 
 
 def _imports(path: Path) -> set[str]:

@@ -15,6 +15,7 @@ from typing import Final
 import pytest
 
 from kata_config.findings import Report
+from kata_config.keys.history import NEWEST
 from kata_config.pipeline import RuntimeChoice, validate_file
 from kata_config.rules import registry
 
@@ -32,10 +33,11 @@ def _cases(kind: str) -> list[Path]:
     return sorted(p for p in root.glob("*/*") if p.suffix != ".expected")
 
 
-def _options(case: Path) -> tuple[RuntimeChoice, str]:
+def _options(case: Path) -> tuple[RuntimeChoice, str, str]:
     main = case / "configuration.toml" if case.is_dir() else case
     runtime: RuntimeChoice = "auto"
     arch = "x86_64"
+    release = NEWEST
     try:
         first = main.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace")
     except OSError:
@@ -47,12 +49,14 @@ def _options(case: Path) -> tuple[RuntimeChoice, str]:
                 runtime = value  # type: ignore[assignment]
             elif flag == "--arch":
                 arch = value
-    return runtime, arch
+            elif flag == "--kata-version":
+                release = value
+    return runtime, arch, release
 
 
 def _run(case: Path) -> Report:
-    runtime, arch = _options(case)
-    return validate_file(case, runtime=runtime, arch=arch)
+    runtime, arch, release = _options(case)
+    return validate_file(case, runtime=runtime, arch=arch, release=release)
 
 
 def _ident(path: Path) -> str:

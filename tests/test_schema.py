@@ -59,7 +59,7 @@ def test_check_jsonschema_rejects_a_typo(tmp_path: Path) -> None:
         ('[hypervisor.qemu]\nshared_fs = "virtio-fs2"\n', "go", ["schema-enum"]),
         ("[agent.kata]\ndial_timout = 1\n", "go", ["unknown-key"]),
         ("[agent.kata]\ndial_timout = 1\n", "rs", ["unknown-key-rejected"]),
-        ("[image]\npath = 1\n", "go", ["unknown-table"]),
+        ("[images]\npath = 1\n", "go", ["unknown-table"]),
         ("[agent.kata.mem_agent]\nmemcg_swappiness_max = 300\n", "rs", ["schema-range"]),
         ("[hypervisor.anything]\ndefault_memory = 1\n", "go", []),  # name rule is elsewhere
     ],

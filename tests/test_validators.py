@@ -15,6 +15,7 @@ import pytest
 
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import Runtime
+from kata_config.keys.history import NEWEST
 from kata_config.model import KataConfig
 from kata_config.validators import CHECKS, RULES, run_checks
 from kata_config.validators.numa import node_list_ok
@@ -27,10 +28,12 @@ _KEBAB: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CheckFn = Callable[[KataConfig], Iterator[Issue]]
 
 
-def options(text: str) -> tuple[Runtime, str]:
-    """Runtime and arch of a fixture or snippet, as the fixture convention defines them."""
+def options(text: str) -> tuple[Runtime, str, str]:
+    """Runtime, arch and Kata release of a fixture or snippet, as the fixture convention
+    defines them."""
     runtime: Runtime = "go"
     arch = "x86_64"
+    release = NEWEST
     first = text.lstrip().split("\n", 1)[0]
     if first.startswith("# kata-config:"):
         words = shlex.split(first.removeprefix("# kata-config:"))
@@ -39,17 +42,19 @@ def options(text: str) -> tuple[Runtime, str]:
                 runtime = "rs" if value == "rs" else "go"
             elif flag == "--arch":
                 arch = value
-        return runtime, arch
+            elif flag == "--kata-version":
+                release = value
+        return runtime, arch, release
     data = tomllib.loads(text)
     if isinstance(data.get("runtime"), dict) and "hypervisor_name" in data["runtime"]:
         runtime = "rs"
-    return runtime, arch
+    return runtime, arch, release
 
 
 def config_of(text: str) -> KataConfig:
     """A model of TOML text with the options its header (or content) implies."""
-    runtime, arch = options(text)
-    return KataConfig(tomllib.loads(text), runtime, arch)
+    runtime, arch, release = options(text)
+    return KataConfig(tomllib.loads(text), runtime, arch, release)
 
 
 def snippet(doc: str, label: str) -> str:

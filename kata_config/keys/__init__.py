@@ -10,12 +10,14 @@ from kata_config.keys import agent as agent
 from kata_config.keys import hypervisor as hypervisor
 from kata_config.keys import runtime as runtime
 from kata_config.keys import tables as tables
+from kata_config.keys.history import catalogue_spans
 from kata_config.keys.spec import (
     HYPERVISOR_NAMES,
     REQUIRED,
     RUNTIMES,
     KeySpec,
     Runtime,
+    Span,
     Table,
     ValueType,
 )
@@ -28,8 +30,10 @@ def _with_widths(spec: KeySpec) -> KeySpec:
 
 
 KEYS: Final[tuple[KeySpec, ...]] = tuple(
-    _with_widths(spec) for spec in (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
+    replace(_with_widths(spec), history=catalogue_spans(spec.table.value, spec.name))
+    for spec in (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
 )
+"""Every key, each with the releases that read it (``KeySpec.history``)."""
 
 _INDEX: Final[Mapping[tuple[Table, str], KeySpec]] = {
     (spec.table, alias): spec for spec in KEYS for alias in (spec.name, *spec.aliases)
@@ -53,6 +57,7 @@ __all__ = [
     "RUNTIMES",
     "KeySpec",
     "Runtime",
+    "Span",
     "Table",
     "ValueType",
     "keys_of",

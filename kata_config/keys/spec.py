@@ -40,6 +40,33 @@ class ValueType(StrEnum):
     TABLE = "table"
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Releases of one runtime that decode a key: ``since`` to ``until`` inclusive.
+
+    ``until`` is ``""`` while the newest release we know still reads it; ``type`` is the
+    TOML type the loader decoded in those releases; ``replaced_by`` names the key (or
+    value) that took over when the span ended, ``""`` when none did.
+    """
+
+    runtime: Runtime
+    since: str
+    until: str = ""
+    type: str = ""
+    replaced_by: str = ""
+
+    def covers(self, release: str) -> bool:
+        """True when ``release`` (``"3.30"``) lies inside the span."""
+        key = release_key(release)
+        return release_key(self.since) <= key and (
+            not self.until or key <= release_key(self.until))
+
+
+def release_key(release: str) -> tuple[int, ...]:
+    """Sort key of a ``major.minor`` release name."""
+    return tuple(int(part) for part in release.split("."))
+
+
 class _Required:
     """Marker for a key that has no built-in value: the runtime refuses to load without it."""
 
@@ -77,6 +104,8 @@ class KeySpec:
         start_checked: runtimes that load any value of this key and refuse a value outside
             ``choices`` only when the VM starts (Go's ``rootfs_type``, ``virtio_fs_cache``):
             findings about such a value are start-time (``Rule.when``).
+        history: the releases that decode the key, one ``Span`` per runtime and stretch
+            (filled from ``history_data`` when the catalogue is assembled).
     """
 
     name: str
@@ -95,6 +124,7 @@ class KeySpec:
     secret: bool = False
     widths: Mapping[str, str] = field(default_factory=dict)
     start_checked: frozenset[Runtime] = frozenset()
+    history: tuple[Span, ...] = ()
 
     def default_for(self, runtime: Runtime, hypervisor: str | None = None) -> Any:
         """Built-in value when the key is absent, most specific first; None if unknown."""
@@ -125,6 +155,13 @@ class KeySpec:
             lo, hi = self.minimum, self.maximum
             return (None if lo is None else int(lo)), (None if hi is None else int(hi))
         return _WIDTH_RANGE[width]
+
+    def read_in(self, runtime: Runtime, release: str) -> bool:
+        """True when ``release`` of ``runtime`` decodes the key (True without history)."""
+        spans = [s for s in self.history if s.runtime == runtime]
+        if not spans:
+            return runtime in self.runtimes
+        return any(s.covers(release) for s in spans)
 
     def read_by(self, runtime: Runtime, hypervisor: str | None = None) -> bool:
         """True when ``runtime`` decodes this key (and, for hypervisor keys, uses it)."""

@@ -13,10 +13,11 @@ import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from kata_config.findings import Issue, Rule, Severity, When
 from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType, keys_of, lookup
+from kata_config.keys.history import NEWEST, key_history, strict_in, value_status
 from kata_config.walk import NAMED, SUB_TABLES, TOP_LEVEL
 
 SCHEMA_TYPE = Rule("schema-type", Severity.ERROR, "A value has the wrong TOML type")
@@ -70,6 +71,13 @@ _EXPECTED: Final = {
     ValueType.TABLE_ARRAY: "an array of tables",
 }
 Path = list[str | int]
+
+
+class View(NamedTuple):
+    """The runtime and release a file is checked for."""
+
+    runtime: Runtime
+    release: str = NEWEST
 
 
 def schema_text() -> str:
@@ -133,14 +141,14 @@ def _suggest(name: str, table: Table | None) -> str:
 
 
 def _unknown(name: str, value: Any, path: Path, table: Table | None,
-             runtime: Runtime) -> tuple[Rule, Issue]:
+             view: View) -> tuple[Rule, Issue]:
     key, hint = dotted([*path, name]), _suggest(name, table)
     if table is None:
         return UNKNOWN_TABLE, Issue(key, (
             f"[{name}] is not a Kata table (known: [hypervisor.*], [agent.*], [runtime], "
             f"[factory]); both runtimes ignore it: {hint}"))
     where = _TABLE_NAMES[table]
-    if runtime == "rs" and table in STRICT_RS_TABLES:
+    if strict_in(view.runtime, table.value, view.release):
         return UNKNOWN_KEY_REJECTED, Issue(key, (
             f"unknown key {name!r} in {where}: runtime-rs refuses to load a file with it; "
             f"{hint}"))
@@ -159,22 +167,30 @@ def _wrong_type(name: str, expected: str, value: Any, path: Path,
         f"runtimes refuse to load a value of the wrong type{fix}"))
 
 
-def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, runtime: Runtime
+def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, view: View
                   ) -> Iterator[tuple[Rule, Issue]]:
     name = spec.name
+    history = key_history(spec.table.value, name)
+    if kind is ValueType.FLOAT and history and history.type_in(view.runtime,
+                                                               view.release) == "integer":
+        kind = ValueType.INTEGER  # default_vcpus took whole numbers only before 3.3 / 3.20
     if not _is(kind, value):
         yield _wrong_type(name, _EXPECTED[kind], value, path, spec.unit)
         return
     allowed = spec.choices_for(None)
+    changed = value_status(view.runtime, spec.table.value, name, value, "",
+                           release=view.release)
+    if changed is not None:
+        return  # the value's history decides (retired-value, value-too-new)
     if allowed and all(spec.choices.get(rt) for rt in spec.runtimes) and value not in allowed:
         listed = ", ".join(show(c) for c in allowed if c != "")
         close = difflib.get_close_matches(str(value), [str(c) for c in allowed], n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        when: When = "start" if runtime in spec.start_checked else "load"
+        when: When = "start" if view.runtime in spec.start_checked else "load"
         yield SCHEMA_ENUM, Issue(dotted(path), (
             f"{name} = {show(value)} is not allowed; expected one of {listed}{hint}"), when)
     elif isinstance(value, int | float):
-        yield from _check_range(spec, value, path, runtime)
+        yield from _check_range(spec, value, path, view.runtime)
 
 
 def _check_range(spec: KeySpec, value: float, path: Path, runtime: Runtime
@@ -204,7 +220,7 @@ def _check_range(spec: KeySpec, value: float, path: Path, runtime: Runtime
             f"is meaningless here; use a value of at least {spec.minimum}"))
 
 
-def _check_value(spec: KeySpec, value: Any, path: Path, runtime: Runtime
+def _check_value(spec: KeySpec, value: Any, path: Path, view: View
                  ) -> Iterator[tuple[Rule, Issue]]:
     child = SUB_TABLES.get((spec.table, spec.name))
     if child is not None and spec.type is ValueType.TABLE_ARRAY:
@@ -213,12 +229,12 @@ def _check_value(spec: KeySpec, value: Any, path: Path, runtime: Runtime
             return
         for index, item in enumerate(value):
             if isinstance(item, Mapping):
-                yield from _check_table(item, [*path, index], child, runtime)
+                yield from _check_table(item, [*path, index], child, view)
             else:
                 yield _wrong_type(spec.name, "a table", item, [*path, index])
     elif child is not None:
         if isinstance(value, Mapping):
-            yield from _check_table(value, path, child, runtime)
+            yield from _check_table(value, path, child, view)
         else:
             yield _wrong_type(spec.name, _EXPECTED[spec.type], value, path)
     elif spec.type in (ValueType.STRING_ARRAY, ValueType.INTEGER_ARRAY):
@@ -227,33 +243,38 @@ def _check_value(spec: KeySpec, value: Any, path: Path, runtime: Runtime
             return
         item_kind = ValueType.STRING if spec.type is ValueType.STRING_ARRAY else ValueType.INTEGER
         for index, item in enumerate(value):
-            yield from _check_scalar(spec, item_kind, item, [*path, index], runtime)
+            yield from _check_scalar(spec, item_kind, item, [*path, index], view)
     else:
-        yield from _check_scalar(spec, spec.type, value, path, runtime)
+        yield from _check_scalar(spec, spec.type, value, path, view)
 
 
-def _check_table(values: Mapping[str, Any], path: Path, table: Table, runtime: Runtime
+def _check_table(values: Mapping[str, Any], path: Path, table: Table, view: View
                  ) -> Iterator[tuple[Rule, Issue]]:
     for name, value in values.items():
         spec = lookup(table, name)
-        if spec is None:
-            yield _unknown(name, value, path, table, runtime)
-        else:
-            yield from _check_value(spec, value, [*path, name], runtime)
+        if spec is not None:
+            yield from _check_value(spec, value, [*path, name], view)
+        elif key_history(table.value, name) is None:
+            # A key some release read is not a typo: the history rules say which release.
+            yield _unknown(name, value, path, table, view)
 
 
-def check_schema(data: Mapping[str, Any], runtime: Runtime) -> Iterator[tuple[Rule, Issue]]:
-    """Check plain config data against the catalogue; one (rule, issue) per problem."""
+def check_schema(data: Mapping[str, Any], runtime: Runtime, release: str = NEWEST
+                 ) -> Iterator[tuple[Rule, Issue]]:
+    """Check plain config data against the catalogue as ``release`` of ``runtime`` reads it;
+    one (rule, issue) per problem."""
+    view = View(runtime, release)
     for top, value in data.items():
         if top not in TOP_LEVEL:
-            yield _unknown(top, value, [], None, runtime)
+            if key_history("", top) is None:
+                yield _unknown(top, value, [], None, view)
         elif not isinstance(value, Mapping):
             yield _wrong_type(top, "a table", value, [top])
         elif (table := TOP_LEVEL[top]) is not None:
-            yield from _check_table(value, [top], table, runtime)
+            yield from _check_table(value, [top], table, view)
         else:
             for name, sub in value.items():
                 if isinstance(sub, Mapping):
-                    yield from _check_table(sub, [top, name], NAMED[top], runtime)
+                    yield from _check_table(sub, [top, name], NAMED[top], view)
                 else:
                     yield _wrong_type(name, "a table", sub, [top, name])

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
-from kata_config.keys import KEYS, RUNTIMES, KeySpec, Table, ValueType
-from kata_config.walk import SUB_TABLES
+from kata_config.keys import KEYS, RUNTIMES, KeySpec, Table, ValueType, lookup
+from kata_config.keys.history import NAMES, History, all_keys
+from kata_config.walk import SUB_TABLES, TOP_LEVEL
 
 SCHEMA_FILE: Final = Path(__file__).with_name("kata-configuration.schema.json")
 SCHEMA_ID: Final = ("https://raw.githubusercontent.com/kata-config/kata-config/main/"
@@ -95,9 +96,27 @@ def key_schema(spec: KeySpec) -> dict[str, Any]:
     return node
 
 
+def _retired(history: History) -> dict[str, Any]:
+    """A key or table only older releases read: any value, marked deprecated for editors."""
+    spans = [f"{NAMES[s.runtime]} {s.since}-{s.until or 'now'}" for s in history.spans]
+    return {"deprecated": True,
+            "description": f"Retired: read by {', '.join(spans)}. Remove it."}
+
+
+def _retired_in(table: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for h in all_keys():
+        if h.table != table:
+            continue
+        known = h.name in TOP_LEVEL if not table else lookup(Table(table), h.name) is not None
+        if not known:
+            out[h.name] = _retired(h)
+    return out
+
+
 def table_schema(table: Table) -> dict[str, Any]:
-    """Schema of one table: every catalogued key (and alias), nothing else."""
-    properties: dict[str, Any] = {}
+    """Schema of one table: every catalogued key (and alias) plus the retired ones."""
+    properties: dict[str, Any] = _retired_in(table.value)
     for spec in KEYS:
         if spec.table is table:
             for name in (spec.name, *spec.aliases):
@@ -128,6 +147,7 @@ def build() -> dict[str, Any]:
             },
             "runtime": {"$ref": "#/$defs/runtime"},
             "factory": {"$ref": "#/$defs/factory"},
+            **_retired_in(""),
         },
         "additionalProperties": UNKNOWN_KEY,
         "$defs": defs,

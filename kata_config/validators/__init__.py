@@ -21,6 +21,8 @@ from kata_config.validators import (
     devices,
     enable_annotations,
     factory,
+    history,
+    history_values,
     hypervisors,
     memory,
     network,
@@ -39,6 +41,8 @@ Check = Callable[[KataConfig], Iterator[Issue]]
 
 CHECKS: Final[tuple[tuple[Rule, Check], ...]] = (
     *sections.CHECKS,
+    *history.CHECKS,
+    *history_values.CHECKS,
     *runtime_names.CHECKS,
     *cpu.CHECKS,
     *memory.CHECKS,

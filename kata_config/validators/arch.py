@@ -7,6 +7,7 @@ from typing import Final
 
 from kata_config.arch import ARCHES
 from kata_config.findings import Issue, Rule, Severity
+from kata_config.keys.history import value_status
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_int, as_str, hkey, hv_tables, is_true, str_list
 
@@ -69,6 +70,10 @@ def check_machine_type(cfg: KataConfig) -> Iterator[Issue]:
     if machine is None or (cfg.runtime == "rs" and not machine):
         return
     effective = machine or "q35"
+    changed = value_status(cfg.runtime, "hypervisor.*", "machine_type", effective, cfg.arch,
+                           release=cfg.release)
+    if changed is not None:
+        return  # a machine type Kata dropped or added later: retired-value / value-too-new
     if effective in arch.machine_types:
         return
     expected = " or ".join(repr(m) for m in arch.machine_types)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
-from kata_config.keys.spec import HYPERVISOR_NAMES
+from kata_config.keys.history import NAMES, hypervisor_history, hypervisors_in, next_release
 from kata_config.model import KataConfig
 
 MULTIPLE_HYPERVISOR_TABLES = Rule(
@@ -110,14 +110,14 @@ def check_hypervisor_name(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         kernel = "/usr/share/kata-containers/vmlinux.container"
     """
-    accepted = HYPERVISOR_NAMES[cfg.runtime]
-    runtime = "the Go runtime" if cfg.runtime == "go" else "runtime-rs"
+    accepted = hypervisors_in(cfg.runtime, cfg.release)
+    runtime = f"{NAMES[cfg.runtime]} {cfg.release}"
     for name in cfg.hypervisors:
         if name not in accepted:
             yield Issue(
                 f"hypervisor.{name}",
-                f"{runtime} has no hypervisor named {name!r} and refuses to load the file; "
-                f"expected one of: {', '.join(accepted)}",
+                f"{runtime} has no hypervisor named {name!r}{_since(cfg, name)} and refuses "
+                f"to load the file; expected one of: {', '.join(sorted(accepted))}",
             )
         elif (
             cfg.runtime == "rs"
@@ -129,6 +129,23 @@ def check_hypervisor_name(cfg: KataConfig) -> Iterator[Issue]:
                 f"runtime-rs on {cfg.arch} has no {name!r} plugin (it is built only for "
                 "x86_64 and aarch64) and refuses to load the file; use [hypervisor.qemu]",
             )
+
+
+def _since(cfg: KataConfig, name: str) -> str:
+    """When the name was last (or first) accepted, for a name some release knew."""
+    history = hypervisor_history(name)
+    if history is None or not history.spans_for(cfg.runtime):
+        return ""
+    status = history.status(cfg.runtime, cfg.release)
+    if status == "future":
+        return f" (it is accepted from {history.first(cfg.runtime)})"
+    last = history.last(cfg.runtime)
+    text = f" (it was accepted until {last} and removed in {next_release(cfg.runtime, last)}"
+    note = history.note(cfg.runtime)
+    if note.why:
+        text += f": {note.why}"
+    kind, _, target = note.replacement.partition(":")
+    return text + (f"; use [hypervisor.{target}])" if kind == "table" else ")")
 
 
 def check_no_hypervisor_table(cfg: KataConfig) -> Iterator[Issue]:

@@ -1,0 +1,160 @@
+"""The release history: consistent with the catalogue, its notes and upstream facts we checked."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from kata_config.keys import KEYS, RUNTIMES, Table, lookup
+from kata_config.keys import history_data as data
+from kata_config.keys import history_notes as notes
+from kata_config.keys.history import (
+    NEWEST,
+    RELEASES,
+    UnknownReleaseError,
+    hypervisor_history,
+    hypervisors_in,
+    key_history,
+    parse_release,
+    strict_in,
+)
+from kata_config.keys.spec import HYPERVISOR_NAMES
+from kata_config.model import KataConfig
+from kata_config.validators import run_checks
+
+# runtime-rs accepts dbg_monitor_socket as an alias; the catalogue lists aliases without runtime.
+_ALIAS_ONLY = {("go", "hypervisor.*", "dbg_monitor_socket")}
+
+
+def test_newest_release_is_what_the_catalogue_describes() -> None:
+    """Every catalogue key is read at NEWEST by exactly the runtimes the catalogue names."""
+    wrong = []
+    for spec in KEYS:
+        for rt in RUNTIMES:
+            if (rt in spec.runtimes) != spec.read_in(rt, NEWEST):
+                wrong.append((rt, spec.table.value, spec.name))
+    assert wrong == []
+
+
+def test_every_key_read_at_newest_is_in_the_catalogue() -> None:
+    missing = []
+    for rt, table, name, _since, until, typ in data.KEYS:
+        if until or not table or typ.startswith("alias:") or (rt, table, name) in _ALIAS_ONLY:
+            continue
+        if lookup(Table(table), name) is None:
+            missing.append((rt, table, name))
+    assert missing == []
+
+
+def test_hypervisor_names_at_newest_match_the_catalogue() -> None:
+    for rt in RUNTIMES:
+        assert sorted(hypervisors_in(rt, NEWEST)) == sorted(HYPERVISOR_NAMES[rt])
+
+
+def test_every_note_is_about_a_retired_key() -> None:
+    for rt, table, name, replacement, why, commit in notes.RETIRED:
+        history = key_history(table, name)
+        assert history is not None, (table, name)
+        assert any(s.until for s in history.spans_for(rt)), (rt, table, name)  # type: ignore[arg-type]
+        assert why
+        assert commit
+        kind, _, target = replacement.partition(":")
+        if kind == "key":
+            assert lookup(Table(table), target) is not None, target
+
+
+def test_value_rows_name_catalogue_keys_and_known_releases() -> None:
+    for rt, table, key, _v, _arch, since, until, _repl, _commit in notes.VALUES:
+        assert lookup(Table(table), key) is not None
+        assert since in RELEASES[rt]  # type: ignore[index]
+        assert not until or until in RELEASES[rt]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("runtime", "table", "name", "first", "last"),
+    [
+        ("go", "hypervisor.*", "valid_file_mem_backends", "1.12", "3.31"),
+        ("rs", "hypervisor.*", "file_mem_backend", "3.0", "3.31"),
+        ("rs", "hypervisor.*", "hotplug_vfio_on_root_bus", "3.0", "3.32"),
+        ("rs", "hypervisor.*", "enable_swap", "3.0", "3.13"),
+        ("go", "hypervisor.*", "enable_swap", "1.0", "2.3"),
+        ("go", "hypervisor.*", "ctlpath", "1.9", "3.9"),
+        ("go", "", "netmon", "1.3", "2.3"),
+        ("go", "", "image", "2.2", "3.3"),
+        ("go", "", "proxy", "1.0", "1.13"),
+        ("rs", "hypervisor.*", "msize_9p", "3.0", "3.28"),
+    ],
+)
+def test_spot_checks_read_in_upstream(runtime: str, table: str, name: str, first: str,
+                                      last: str) -> None:
+    """Each pair was checked by reading upstream's loader at the two tags around it."""
+    history = key_history(table, name)
+    assert history is not None
+    assert history.first(runtime) == first  # type: ignore[arg-type]
+    assert history.last(runtime) == last  # type: ignore[arg-type]
+
+
+def test_acrn_and_cloud_hypervisor_tables() -> None:
+    acrn = hypervisor_history("acrn")
+    assert acrn is not None
+    assert acrn.last("go") == "3.9"
+    old = hypervisor_history("cloud-hypervisor")
+    assert old is not None
+    assert (old.first("rs"), old.last("rs")) == ("3.2", "3.29")
+
+
+def test_runtime_rs_strict_tables_since_3_29() -> None:
+    assert not strict_in("rs", "agent.*", "3.28")
+    assert strict_in("rs", "agent.*", "3.29")
+    assert not strict_in("go", "agent.*", NEWEST)
+
+
+@pytest.mark.parametrize("text", ["3.30", "3.30.0", "v3.30.1", " 3.30 "])
+def test_parse_release_accepts_tags(text: str) -> None:
+    assert parse_release(text) == "3.30"
+
+
+@pytest.mark.parametrize("text", ["9.9", "0.3", "three", ""])
+def test_parse_release_refuses_unknown(text: str) -> None:
+    with pytest.raises(UnknownReleaseError, match=NEWEST):
+        parse_release(text)
+
+
+def _findings(text: str, runtime: str = "go", release: str = NEWEST) -> list[tuple[str, str]]:
+    cfg = KataConfig(tomllib.loads(text), runtime, "x86_64", release)  # type: ignore[arg-type]
+    return [(rule.id, issue.message) for rule, issue in run_checks(cfg)]
+
+
+def test_enable_swap_is_retired_not_a_typo_of_guest_swap() -> None:
+    found = _findings("[hypervisor.qemu]\nenable_swap = true\n")
+    retired = [m for r, m in found if r == "retired-key"]
+    assert len(retired) == 1
+    assert "until 2.3" in retired[0]
+    assert "removed in 2.4" in retired[0]
+    assert "did you mean" not in retired[0]
+
+
+def test_ctlpath_under_go_names_acrn_and_version() -> None:
+    found = _findings('[hypervisor.qemu]\nctlpath = "/usr/bin/acrnctl"\n')
+    assert [r for r, _ in found if r in ("retired-key", "key-unused-by-runtime")] == [
+        "retired-key"]
+    message = next(m for r, m in found if r == "retired-key")
+    assert "ACRN" in message
+    assert "3.9" in message
+    assert "runtime-rs still reads" in message
+
+
+def test_acrn_table_says_when_it_went() -> None:
+    found = _findings('[hypervisor.acrn]\npath = "/usr/bin/acrn-dm"\n')
+    message = next(m for r, m in found if r == "hypervisor-name-invalid")
+    assert "until 3.9" in message
+    assert "removed in 3.10" in message
+    assert not [r for r, _ in _findings('[hypervisor.acrn]\npath = "/x"\n', release="3.9")
+                if r == "hypervisor-name-invalid"]
+
+
+def test_retired_key_read_by_the_target_release_is_silent() -> None:
+    text = '[hypervisor.qemu]\nvalid_file_mem_backends = ["/dev/shm"]\n'
+    assert [r for r, _ in _findings(text, release="3.30") if r.startswith(("retired",
+                                                                          "unknown"))] == []
