@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from kata_config.findings import Issue, Rule, Severity
+from kata_config.findings import Issue, Rule, Severity, When
 from kata_config.keys import lookup
 from kata_config.keys.history import NAMES, next_release, value_history
 from kata_config.keys.spec import Runtime, release_key
@@ -28,6 +28,8 @@ def _value_issues(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
             continue
         shown = f'{ref.name} = "{ref.value}"'
         where = f" on {found.arch}" if found.arch else ""
+        # Go loads any machine_type and fails only when it builds the QEMU command line.
+        when: When | None = "start" if ref.name == "machine_type" else None
         if found.span.until and release_key(rel) > release_key(found.span.until):
             fix = (f'use "{found.span.replaced_by}"' if found.span.replaced_by
                    else "use one of the values the key takes now")
@@ -38,11 +40,11 @@ def _value_issues(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
             yield RETIRED_VALUE, Issue(ref.path, (
                 f"{shown} was accepted by {NAMES[rt]}{where} until {found.span.until} and "
                 f"removed in {next_release(rt, found.span.until)} (upstream "
-                f"{found.commit}); {who(rt, rel)} refuses it: {fix}"))
+                f"{found.commit}); {who(rt, rel)} refuses it: {fix}"), when)
         else:
             yield VALUE_TOO_NEW, Issue(ref.path, (
                 f"{shown} is accepted by {NAMES[rt]}{where} only from {found.span.since}; "
-                f"{who(rt, rel)} refuses it"))
+                f"{who(rt, rel)} refuses it"), when)
 
 
 def check_retired_values(cfg: KataConfig) -> Iterator[Issue]:
