@@ -190,9 +190,6 @@ def render_markdown() -> str:
         timing = f", at {entry.rule.when}" if entry.rule.severity is Severity.ERROR else ""
         lines += ["", f"## {entry.rule.id}", "", f"*{entry.rule.severity.label}{timing}*: "
                   f"{entry.rule.summary}.", "", doc_markdown(entry.doc)]
-
-
-                  f"{entry.rule.summary}.", "", entry.doc.strip()]
     lines += ["", *_history_section()]
     lines += ["", "## Upstream rules left out", "",
               "Rule numbers refer to the upstream loading and validation rules we researched "
