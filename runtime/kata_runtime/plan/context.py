@@ -1,0 +1,70 @@
+"""Runtime-state inputs of a plan: values the runtime picks when it creates a sandbox.
+
+A plan is deterministic: where the runtime would pick a random UUID, vsock CID or device id,
+the plan uses the fixed values below and marks the argument as runtime state, so the plan of
+one configuration is the same on every run (golden tests) and ``--try`` can substitute its own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Sandbox-level values and the host the plan is for.
+
+    Attributes:
+        sandbox_id: the sandbox id (``sb1`` as in launch-plans.md's worked examples).
+        state_dir: where the runtime keeps the VM's sockets and pid file; "" = the flavour's
+            own (``/run/vc/vm/<ID>`` for Go, ``/run/kata/<ID>`` for runtime-rs).
+        vsock_cid: the guest CID the runtime reserves (randomly, >= 3).
+        uuid: the VM UUID (random per VM in the Go runtime).
+        device_hex: the random 16-hex-digit suffix of some device ids.
+        nested: the host is itself a VM and nesting checks are on (``disable-modern=true``).
+        qmp_fd: the inherited fd of the QMP listener.
+        vsock_fd: the inherited fd of /dev/vhost-vsock (None: let QEMU open it itself).
+        root: the host root that kernel, image and binary paths are looked up under.
+    """
+
+    sandbox_id: str = "sb1"
+    state_dir: str = ""
+    vsock_cid: int = 3
+    uuid: str = "00000000-0000-4000-8000-000000000001"
+    device_hex: str = "0000000000000001"
+    nested: bool = False
+    qmp_fd: int = 3
+    vsock_fd: int | None = 4
+    root: str = "/"
+
+    def run_dir(self, flavour: str) -> str:
+        """The VM's state directory for ``flavour``."""
+        if self.state_dir:
+            return self.state_dir
+        if flavour == "rs":
+            return f"/run/kata/{self.sandbox_id}"
+        return f"/run/vc/vm/{self.sandbox_id}"
+
+    def host_path(self, path: str) -> str:
+        """``path`` as seen from this process (under ``root``)."""
+        if self.root in ("", "/"):
+            return path
+        return os.path.join(self.root, path.lstrip("/"))
+
+    def exists(self, path: str) -> bool:
+        """Whether ``path`` exists on the plan's host."""
+        return bool(path) and os.path.exists(self.host_path(path))
+
+    def size(self, path: str) -> int | None:
+        """The size in bytes of the file at ``path`` on the plan's host, None if missing."""
+        try:
+            return os.stat(self.host_path(path)).st_size
+        except OSError:
+            return None
+
+    def resolve(self, path: str) -> str:
+        """``path`` with symlinks resolved as the Go loader does (kept when missing)."""
+        if not path or self.root not in ("", "/") or not os.path.exists(path):
+            return path
+        return os.path.realpath(path)
