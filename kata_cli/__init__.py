@@ -17,6 +17,7 @@ from kata_cli import defaults as defaults
 from kata_cli import diff as diff
 from kata_cli import explain as explain
 from kata_cli import migrate as migrate
+from kata_cli import plan as plan
 from kata_cli import snapshot as snapshot
 from kata_cli import validate as validate
 
@@ -47,7 +48,7 @@ def _root(
 ) -> None:
     """Check Kata Containers configuration files and host readiness before a VM starts."""
 
-for _module in (validate, check, defaults, diff, migrate, snapshot, annotate, explain):
+for _module in (validate, check, defaults, diff, migrate, snapshot, annotate, explain, plan):
     _module.register(app)
 
 
