@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from kata_cli import options
 
 if TYPE_CHECKING:
     from kata_config import Effective
@@ -39,12 +41,7 @@ class Without(StrEnum):
     nvdimm = "nvdimm"
 
 
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"kata-config: {message}\n")
-    return typer.Exit(2)
-
-
-def _where(eff: Effective) -> object:
+def _where(eff: Effective) -> Callable[[str], str]:
     def where(key: str) -> str:
         origin = eff.origin(key)
         if origin.kind in ("file", "drop-in"):
@@ -62,10 +59,12 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
         help="Configuration file (default: the one Kata would load).", show_default=False)] = None,
     runtime_class: Annotated[str | None, typer.Option(
         help="Kubernetes runtime class whose configuration to plan.")] = None,
-    arch: Annotated[str | None, typer.Option(help="Target architecture.")] = None,
+    arch: options.Arch = None,
+    runtime: options.Runtime = options.RuntimeOption.auto,
     root: Annotated[Path, typer.Option(help="Host root for paths and host sizes.")] = Path("/"),
     annotation: Annotated[list[str] | None, typer.Option(
-        help="Pod annotation KEY=VALUE applied before planning (repeatable).")] = None,
+        "--annotation", "-a", help="Pod annotation KEY=VALUE (or @FILE with a pod's "
+        "annotations) applied before planning, as the runtime would. Repeatable.")] = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
     trial: Annotated[bool, typer.Option("--try", help="Start the hypervisor paused and ask it "
                                         "over QMP what it built; never runs the guest.")] = False,
@@ -77,25 +76,32 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
 ) -> None:
     """Show the hypervisor command line (or VM config) the runtime builds from a config.
 
-    Exit 0 on success, 2 on unreadable input. With --try: 0 started, 1 refused, 2 not tried.
+    Exit 0 on success, 1 when the runtime would refuse the pod's annotations, 2 on unreadable
+    input. With --try: 0 started, 1 refused by the hypervisor, 2 not tried.
     """
     from kata_cli.render.plan import PLAN_RENDERERS, TRY_RENDERERS
     from kata_config import KataConfigError, load
+    from kata_runtime.annotations import PodAnnotationError
     from kata_runtime.plan import Context, UnsupportedHypervisor, build_plan
     from kata_runtime.trial import try_plan
 
     if trial and str(root) != "/":
-        raise _fail("--try starts the hypervisor on this host: it cannot use --root")
+        raise options.fail("--try starts the hypervisor on this host: it cannot use --root")
+    if timeout <= 0:
+        raise options.fail(f"--timeout {timeout:g}: give a positive number of seconds")
     try:
         eff = load(str(config) if config else None, arch=arch, root=str(root),
+                   runtime=options.runtime_value(runtime) or "auto",  # type: ignore[arg-type]
                    runtime_class=runtime_class)
+        notes: tuple[str, ...] = ()
         if annotation:
-            eff = _annotate(eff, annotation)
+            eff, notes = _annotate(eff, annotation)
         built = build_plan(eff, Context(root=str(root)))
-    except (KataConfigError, UnsupportedHypervisor, ValueError) as exc:
-        raise _fail(str(exc)) from None
+    except (KataConfigError, PodAnnotationError, UnsupportedHypervisor, ValueError) as exc:
+        raise options.fail(str(exc)) from None
     if not trial:
-        PLAN_RENDERERS[fmt.value](built, sys.stdout, _where(eff))  # type: ignore[arg-type]
+        built = built.with_warnings(notes)
+        PLAN_RENDERERS[fmt.value](built, sys.stdout, _where(eff))
         raise typer.Exit(0)
     result = try_plan(lambda ctx: build_plan(eff, ctx), accel=accel.value,
                       without=tuple(w.value for w in without or ()), timeout=timeout)
@@ -103,20 +109,22 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
     raise typer.Exit(result.exit_code)
 
 
-def _annotate(eff: Effective, pairs: list[str]) -> Effective:
-    # The annotations engineer's module (issue 7); looked up by name until it has landed.
-    try:
-        apply_annotations = importlib.import_module("kata_runtime.annotations").apply_annotations
-    except (ImportError, AttributeError):
-        raise _fail("--annotation needs kata_runtime.annotations, which this build lacks") from None
-    parsed = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise _fail(f"--annotation {pair!r}: expected KEY=VALUE")
-        parsed[key] = value
-    result = apply_annotations(eff, parsed)
-    return getattr(result, "effective", result)  # type: ignore[no-any-return]
+def _annotate(eff: Effective, args: list[str]) -> tuple[Effective, tuple[str, ...]]:
+    """The configuration after the pod's annotations, and a warning per one not applied.
+
+    Raises:
+        typer.Exit: (1) when the runtime would refuse the pod because of an annotation.
+    """
+    from kata_runtime.annotations import apply_annotations, read_annotation_args
+
+    result = apply_annotations(eff, read_annotation_args(args))
+    rejected = [d for d in result.decisions if d.status == "rejected"]
+    if result.refused:
+        reasons = "; ".join(f"{d.annotation}: {d.reason}" for d in rejected if d.fatal)
+        raise options.fail(f"the {result.behaviour} runtime would refuse this pod, so it "
+                           f"launches nothing: {reasons}", code=1)
+    notes = tuple(f"annotation {d.annotation} not applied: {d.reason}" for d in rejected)
+    return result.effective, notes + result.notes
 
 
 def register(app: typer.Typer) -> None:

@@ -38,6 +38,10 @@ BUILDERS: Final[dict[str, _Builder]] = {
 }
 
 _FILES: Final = ("kernel", "image", "initrd", "firmware")
+_WHEN: Final = {
+    # Loaders only check that it is set; the sandbox fails when the daemon is started.
+    "virtio_fs_daemon": "fail to start the sandbox (it starts virtiofsd before the VM)",
+}
 
 
 def _missing(eff: Effective, plan: Plan, ctx: Context) -> list[str]:
@@ -52,7 +56,7 @@ def _missing(eff: Effective, plan: Plan, ctx: Context) -> list[str]:
         if path and not ctx.exists(path):
             where = "" if ctx.root in ("", "/") else f" under {ctx.root}"
             out.append(f"{key} = {path!r} does not exist here{where}: the runtime would "
-                       "refuse to load this configuration")
+                       + _WHEN.get(key, "refuse to load this configuration"))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -72,3 +72,7 @@ class Plan:
         for arg in self.args:
             out.extend(arg.argv())
         return out
+
+    def with_warnings(self, extra: tuple[str, ...]) -> Plan:
+        """The same plan with ``extra`` warnings after its own."""
+        return replace(self, warnings=self.warnings + extra) if extra else self
