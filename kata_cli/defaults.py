@@ -16,10 +16,10 @@ defaults_app = typer.Typer(
 
 def _find(name: str, runtime: options.RuntimeOption, arch: str | None) -> Path:
     """The stock file; runtime auto means the one NAME implies, else go."""
-    from kata_config.stock import UnknownDefaultError, find
+    from kata_config import UnknownDefaultError, stock_file
 
     try:
-        return find(name, options.runtime_value(runtime),  # type: ignore[arg-type]
+        return stock_file(name, options.runtime_value(runtime),  # type: ignore[arg-type]
                     options.resolve_arch(arch)).path
     except UnknownDefaultError as err:
         raise options.fail(str(err)) from None
@@ -28,9 +28,9 @@ def _find(name: str, runtime: options.RuntimeOption, arch: str | None) -> Path:
 @defaults_app.command("list")
 def list_defaults() -> None:
     """List every stock configuration with the runtimes and arches it exists for."""
-    from kata_config.stock import templates
+    from kata_config import stock_templates
 
-    for t in templates():
+    for t in stock_templates():
         sys.stdout.write(f"{t.name:<22} {t.runtime}  {t.hypervisor:<11} {' '.join(t.arches)}\n")
 
 
@@ -52,7 +52,7 @@ def write(
     quiet: options.Quiet = False,
 ) -> None:
     """Write one stock configuration to PATH atomically (refuses to overwrite without --force)."""
-    from kata_config.atomic import AtomicWriteError, atomic_write
+    from kata_config import AtomicWriteError, atomic_write
 
     text = _find(name, runtime, arch).read_text(encoding="utf-8")
     try:

@@ -43,12 +43,11 @@ def diff(
     """
     from kata_cli.render import wants_colour
     from kata_cli.render.diff import DIFF_RENDERERS
-    from kata_config.arch import UnknownArchError, normalize
-    from kata_config.diff import DiffError, diff_config
+    from kata_config import DiffError, UnknownArchError, canonical_arch, diff_config
 
     try:
         # no --arch: this host's stock file first, then the other arches' (the best match)
-        target_arch = normalize(arch) if arch else None
+        target_arch = canonical_arch(arch) if arch else None
         rt = options.runtime_value(runtime)
         result = diff_config(path, against, rt, target_arch)  # type: ignore[arg-type]
     except (DiffError, UnknownArchError, LookupError) as err:

@@ -19,9 +19,9 @@ def explain(
     import difflib
 
     from kata_cli.render import rule_url
-    from kata_config.rules import registry
+    from kata_config import rule_docs
 
-    rules = registry()
+    rules = rule_docs()
     if rule is None:
         width = max(len(r) for r in rules)
         for rule_id, entry in sorted(rules.items()):

@@ -60,7 +60,7 @@ def write(run: CheckRun, targets: Sequence[Target], verbose: bool, colour: bool)
     Raises:
         OSError: (an ``AtomicWriteError``) a file could not be written; it is unchanged.
     """
-    from kata_config.atomic import atomic_write
+    from kata_config import atomic_write
 
     for target in targets:
         if target.path is None:

@@ -47,8 +47,7 @@ def migrate(
     """
     from kata_cli.render import wants_colour
     from kata_cli.render.diff import MIGRATE_RENDERERS
-    from kata_config.atomic import AtomicWriteError, atomic_write
-    from kata_config.migrate import MigrateError, migrate_file
+    from kata_config import AtomicWriteError, MigrateError, atomic_write, migrate_file
 
     if write and output:
         raise options.fail("pass either --write or --output, not both")

@@ -88,9 +88,9 @@ def resolve_arch(arch: str | None) -> str:
     Raises:
         typer.Exit: (2) for an arch kata-config does not know.
     """
-    from kata_config.arch import UnknownArchError, host_arch, normalize
+    from kata_config import UnknownArchError, canonical_arch
 
     try:
-        return normalize(arch) if arch else host_arch()
+        return canonical_arch(arch)
     except UnknownArchError as exc:
         raise fail(f"{exc} (pass --arch)") from None

@@ -26,8 +26,14 @@ def snapshot(
     /opt/kata and /lib/modules are ever stored; device nodes become empty files. Live-only
     checks (the KVM ioctls) are not captured and show as SKIP on the snapshot.
     """
-    from kata_config.arch import UnknownArchError, host_arch
-    from kata_config.snapshot import SnapshotError, extract_snapshot, files_of, take_snapshot
+    from kata_config import (
+        SnapshotError,
+        UnknownArchError,
+        canonical_arch,
+        extract_snapshot,
+        snapshot_files,
+        take_snapshot,
+    )
 
     try:
         if extract:
@@ -39,10 +45,10 @@ def snapshot(
             return
         if dest is not None:
             raise options.fail("DEST is only used with --extract")
-        snap = take_snapshot(archive, host_arch(), force)
+        snap = take_snapshot(archive, canonical_arch(), force)
     except (SnapshotError, UnknownArchError) as exc:
         raise options.fail(str(exc)) from None
-    count = len(list(files_of(snap)))
+    count = len(list(snapshot_files(snap)))
     options.note(f"wrote {archive}: {count} files from {snap.meta['arch']} host "
                  f"(kernel {snap.meta['kernel_release'] or 'unknown'})", quiet)
 

@@ -16,7 +16,7 @@ from kata_cli import options
 
 def require(paths: Iterable[str | os.PathLike[str]], what: str = "file") -> None:
     """Exit 2 with a sentence unless every path is ``-``, a regular file or a directory."""
-    from kata_config.inputs import InputError, check_input
+    from kata_config import InputError, check_input
 
     stdin = 0
     for path in paths:
@@ -31,7 +31,7 @@ def require(paths: Iterable[str | os.PathLike[str]], what: str = "file") -> None
 
 def read(path: str | os.PathLike[str], what: str = "file") -> bytes:
     """The bytes of an input (``-``: standard input), or exit 2 with the reason."""
-    from kata_config.inputs import InputError, read_input
+    from kata_config import InputError, read_input
 
     try:
         return read_input(path, what)
@@ -46,7 +46,7 @@ class Sources:
         self._lines: dict[str, list[str]] = {}
 
     def __call__(self, path: str, line: int) -> str | None:
-        from kata_config.inputs import InputError, read_input
+        from kata_config import InputError, read_input
 
         if path not in self._lines:
             try:

@@ -68,25 +68,23 @@ def validate(
     """
     from kata_cli.render import wants_colour
     from kata_cli.render.findings import RENDERERS
-    from kata_config.pipeline import find_config, validate_files
-    from kata_config.rules import registry
-    from kata_config.suppress import select as select_rules
+    from kata_config import ConfigNotFound, rule_docs, select_findings
+    from kata_config import validate as validate_paths
 
-    known = registry()
+    known = rule_docs()
     chosen = options.rule_ids(select, known, "--select")
     ignored = options.rule_ids(ignore, known, "--ignore")
     target_arch = options.resolve_arch(arch)
+    if paths:
+        sources.require(paths)
+        paths = _with_main_files(paths, quiet)
+    try:
+        report = validate_paths(paths, runtime=runtime.value, arch=target_arch)
+    except ConfigNotFound as exc:
+        raise options.fail(f"{exc}: pass a PATH") from None
     if not paths:
-        found = find_config(runtime.value)
-        if found is None:
-            raise options.fail("no configuration found (KATA_CONF_FILE, /etc/kata-containers, "
-                        "/usr/share/defaults/kata-containers, /opt/kata): pass a PATH")
-        options.note(f"validating {found}, the file Kata would load", quiet)
-        paths = [found]
-    sources.require(paths)
-    paths = _with_main_files(paths, quiet)
-    report = validate_files(paths, runtime.value, target_arch)
-    report = select_rules(report, chosen, ignored)
+        options.note(f"validating {report.inputs[0]}, the file Kata would load", quiet)
+    report = select_findings(report, chosen, ignored)
     RENDERERS[fmt.value](report, sys.stdout, sources.Sources(), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
     raise typer.Exit(2 if unreadable else report.exit_code(strict))
@@ -103,8 +101,7 @@ def schema(
     Its $id is the stable URL where the schema is published; docs/editors.md shows how to
     point taplo, Even Better TOML or a #:schema comment at it.
     """
-    from kata_config.atomic import AtomicWriteError, atomic_write
-    from kata_config.schema import schema_text
+    from kata_config import AtomicWriteError, atomic_write, schema_text
 
     text = schema_text()
     if output is None or str(output) == options.STDIN:

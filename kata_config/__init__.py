@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
     from kata_config.findings import Finding, Location, Report, Rule, Severity
     from kata_config.hostcheck import HostReport, check_host, check_ids
+    from kata_config.inputs import InputError, check_input, read_input
     from kata_config.migrate import MigrateError, Migration, migrate_file
     from kata_config.migrate import Step as MigrationStep
     from kata_config.pipeline import validate
@@ -40,28 +41,14 @@ if TYPE_CHECKING:
     from kata_config.rules import RuleDoc
     from kata_config.rules import registry as rule_docs
     from kata_config.schema import schema_text
-    from kata_config.snapshot import (
-        Capture as SnapshotCapture,
-    )
-    from kata_config.snapshot import (
-        SnapshotError,
-        extract_snapshot,
-        take_snapshot,
-    )
-    from kata_config.snapshot import (
-        files_of as snapshot_files,
-    )
-    from kata_config.stock import (
-        StockFile,
-        UnknownDefaultError,
-    )
-    from kata_config.stock import (
-        find as stock_file,
-    )
-    from kata_config.stock import (
-        templates as stock_templates,
-    )
+    from kata_config.snapshot import Capture as SnapshotCapture
+    from kata_config.snapshot import SnapshotError, extract_snapshot, take_snapshot
+    from kata_config.snapshot import files_of as snapshot_files
+    from kata_config.stock import StockFile, UnknownDefaultError
+    from kata_config.stock import find as stock_file
+    from kata_config.stock import templates as stock_templates
     from kata_config.stock.spec import Template as StockTemplate
+    from kata_config.suppress import select as select_findings
 
 __version__ = "0.1.0"
 
@@ -85,6 +72,7 @@ _LAZY: Final[dict[str, str]] = {
     "HostFacts": "kata_config.effective.hostfacts",
     "HostReport": "kata_config.hostcheck",
     "HypervisorSettings": "kata_config.effective.sections",
+    "InputError": "kata_config.inputs",
     "KataConfigError": "kata_config.errors",
     "KeyInfo": "kata_config.effective.keyinfo",
     "LoadError": "kata_config.errors",
@@ -117,12 +105,15 @@ _LAZY: Final[dict[str, str]] = {
     "catalogue": "kata_config.effective.keyinfo",
     "check_host": "kata_config.hostcheck",
     "check_ids": "kata_config.hostcheck",
+    "check_input": "kata_config.inputs",
     "diff_config": "kata_config.diff",
     "extract_snapshot": "kata_config.snapshot",
     "load": "kata_config.effective.loader",
     "migrate_file": "kata_config.migrate",
+    "read_input": "kata_config.inputs",
     "rule_docs": "kata_config.rules:registry",
     "schema_text": "kata_config.schema",
+    "select_findings": "kata_config.suppress:select",
     "snapshot_files": "kata_config.snapshot:files_of",
     "stock_file": "kata_config.stock:find",
     "stock_templates": "kata_config.stock:templates",
@@ -147,6 +138,7 @@ __all__ = [
     "HostFacts",
     "HostReport",
     "HypervisorSettings",
+    "InputError",
     "KataConfigError",
     "KeyInfo",
     "LoadError",
@@ -181,12 +173,15 @@ __all__ = [
     "catalogue",
     "check_host",
     "check_ids",
+    "check_input",
     "diff_config",
     "extract_snapshot",
     "load",
     "migrate_file",
+    "read_input",
     "rule_docs",
     "schema_text",
+    "select_findings",
     "snapshot_files",
     "stock_file",
     "stock_templates",

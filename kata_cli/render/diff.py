@@ -11,8 +11,7 @@ from itertools import groupby
 from typing import IO, TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from kata_config.diff import Change, DiffResult
-    from kata_config.migrate import Migration
+    from kata_config import DiffChange, DiffResult, Migration
 
 Line = list[tuple[str, str]]  # (text, rich style) segments
 _MARK: Final = {"changed": ("~", "yellow"), "added": ("+", "green"), "removed": ("-", "red")}
@@ -37,11 +36,11 @@ def _emit(lines: list[Line], stream: IO[str], colour: bool) -> None:
         console.print(Text.assemble(*line))
 
 
-def _section(change: Change) -> str:
+def _section(change: DiffChange) -> str:
     return change.key.rpartition(".")[0]
 
 
-def _change_line(c: Change, main: str) -> Line:
+def _change_line(c: DiffChange, main: str) -> Line:
     mark, style = _MARK[c.kind]
     name = c.key.rpartition(".")[2]
     if c.kind == "changed":

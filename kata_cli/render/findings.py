@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from kata_cli.render import rule_url
-from kata_config import __version__
-from kata_config.findings import Finding, Report, Severity
+from kata_config import Finding, Report, Severity, __version__
 
 SourceLine = Callable[[str, int], str | None]
 """Looks up the text of one line of an input file (for showing under a finding)."""
@@ -168,9 +167,9 @@ def to_sarif(report: Report, docs: Mapping[str, tuple[str, Severity, str]]) -> d
 def render_sarif(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
     """SARIF 2.1.0 document."""
     del source, colour
-    from kata_config.rules import registry
+    from kata_config import rule_docs
 
-    docs = {rid: (e.rule.summary, e.rule.severity, e.doc) for rid, e in registry().items()}
+    docs = {rid: (e.rule.summary, e.rule.severity, e.doc) for rid, e in rule_docs().items()}
     json.dump(to_sarif(report, docs), out, indent=2)
     out.write("\n")
 

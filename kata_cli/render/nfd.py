@@ -21,8 +21,7 @@ from collections.abc import Iterator
 from typing import IO, Final
 
 from kata_cli.render.check import CheckRun
-from kata_config import __version__
-from kata_config.probes.base import Status
+from kata_config import Status, __version__
 
 PREFIX: Final = "kata.feature.node.kubernetes.io/"
 FEATURE_PREFIX: Final = "kata-config.check."

@@ -19,8 +19,7 @@ from typing import IO, Final
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from kata_cli.render.check import CheckRun
-from kata_config import __version__
-from kata_config.probes.base import Status
+from kata_config import Status, __version__
 
 VERDICT_VALUE: Final = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
 """``kata_config_verdict``: 0 pass, 1 warn, 2 fail (a run of skips passes)."""
