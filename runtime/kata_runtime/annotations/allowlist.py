@@ -49,6 +49,17 @@ class AllowList:
                          "disables every hypervisor annotation")
         self.notes = tuple(notes)
 
+    def widening(self, pattern: str, suffix: str, known: Iterable[str]) -> str:
+        """A clause naming other ``known`` suffixes that entry ``pattern`` also enables."""
+        entry = next((e for e in self.compiled if e.pattern == pattern), None)
+        if entry is None:
+            return ""
+        others = [k for k in known if k != suffix and entry.search(k)]
+        if not others:
+            return ""
+        shown = ", ".join(others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
+        return f" (unanchored, so it also enables {shown})"
+
     def match(self, suffix: str) -> tuple[str | None, str]:
         """The first entry matching ``suffix`` (None if none), and why not when none does."""
         if self.set_error:

@@ -28,7 +28,9 @@ from kata_runtime.annotations.decision import (
 )
 from kata_runtime.annotations.go_glob import HostView
 from kata_runtime.annotations.guards import check_input
-from kata_runtime.annotations.table import BY_NAME, HV, NEWEST, parse_version
+from kata_runtime.annotations.table import BY_NAME, HV, NEWEST, TABLE, parse_version
+
+HV_SUFFIXES = tuple(s.name.removeprefix(HV) for s in TABLE if s.name.startswith(HV))
 
 if TYPE_CHECKING:
     from kata_config import Effective
@@ -88,7 +90,10 @@ def _decide(ctx: Context, allow: AllowList, name: str, value: str, *,
     if not kind:
         return paths.unknown(ctx.flavour, name, value, matched), {}
     assert spec is not None
-    gate = f"enabled by {matched!r}" if name.startswith(HV) else "not gated (N-4)"
+    gate = "not gated (N-4)"
+    if name.startswith(HV):
+        suffix = name.removeprefix(HV)
+        gate = f"enabled by {matched!r}" + allow.widening(matched, suffix, HV_SUFFIXES)
     try:
         changes = converter(kind)(ctx, spec.key, value)
         if kind == "asset" or spec.key in paths.GO_HASHED:
@@ -98,7 +103,7 @@ def _decide(ctx: Context, allow: AllowList, name: str, value: str, *,
     except Refused as refused:
         return Decision(name, value, "rejected", f"{gate}, but {refused.reason}",
                         refused.rule, refused.fatal, spec.key, matched or ""), {}
-    said = paths.describe(changes, ctx.values)
+    said = paths.describe(changes, ctx.values) + paths.unread(ctx, spec.key, changes)
     if kind == "glob" and ctx.flavour == "rs":
         said += paths.rs_escape_warning(spec.key, value)
     return Decision(name, value, "accepted", f"{gate}; {said}", paths.rule_for(kind, ctx),

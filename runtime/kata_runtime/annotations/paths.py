@@ -133,6 +133,17 @@ def describe(changes: Mapping[str, object], values: Mapping[str, Any]) -> str:
                      for key, value in changes.items())
 
 
+_INFO: Final = {info.key: info for info in catalogue()}
+
+
+def unread(ctx: Context, key: str, changes: Mapping[str, object]) -> str:
+    """A clause when the active hypervisor does not read ``key``: the change has no effect."""
+    info = _INFO.get(key)
+    if not changes or info is None or info.read_by(ctx.flavour, ctx.hypervisor):  # type: ignore[arg-type]
+        return ""
+    return f" ({ctx.hypervisor} does not read {key.rpartition('.')[2]}, so it has no effect)"
+
+
 def rule_for(kind: str, ctx: Context) -> str:
     """The §4 rule that an accepted conversion follows."""
     go = ctx.flavour == "go"
