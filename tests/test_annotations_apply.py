@@ -176,6 +176,14 @@ def test_go_asset_hash(config: Loader, host: Path) -> None:
     assert "absolute" in one(relative, HV + "kernel").reason
 
 
+def test_go_remote_image_is_a_name(host: Path) -> None:
+    (host / CONFIG.lstrip("/")).write_text(
+        '[hypervisor.remote]\nenable_annotations = ["image"]\n[agent.kata]\n[runtime]\n')
+    eff = load(CONFIG, runtime="go", arch="x86_64", root=host)
+    result = apply_annotations(eff, {HV + "image": "peerpod-image-v1"})
+    assert result.effective.hypervisor.image == "peerpod-image-v1"
+
+
 def test_runtime_rs_boot_assets_must_exist(config: Loader) -> None:
     eff = config("rs", ["kernel"])
     ok = apply_annotations(eff, {HV + "kernel": "/opt/kata/share/vmlinux"})

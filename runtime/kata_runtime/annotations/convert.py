@@ -46,6 +46,8 @@ def _glob(ctx: Context, key: str, value: str) -> Changes:
 def _asset(ctx: Context, key: str, value: str) -> Changes:
     if not value:
         return {}
+    if ctx.hypervisor == "remote" and key == "hypervisor.image":
+        return {key: value}  # for peer pods the image is a cloud image name, not a path
     if not value.startswith("/"):
         raise Refused(f"{value!r} is not an absolute path", "N-7")
     return {key: value}
