@@ -36,3 +36,26 @@ def guest() -> Guest:
 def qemu(arch: str = "x86_64") -> str:
     """The path of ``qemu-system-<arch>``, or skip (fail in CI)."""
     return need_program(f"qemu-system-{arch}", _SETUP)
+
+
+C_VIRTIOFSD = Path("/usr/lib/qemu/virtiofsd")
+"""QEMU 7.2's C virtiofsd (Debian's qemu-system-common); Kata's Rust one is not packaged."""
+
+FIRMWARE = {
+    "x86_64": (Path("/usr/share/ovmf/OVMF.fd"), None),
+    "aarch64": (Path("/usr/share/AAVMF/AAVMF_CODE.fd"), Path("/usr/share/AAVMF/AAVMF_VARS.fd")),
+}
+"""Debian's UEFI images per arch (ovmf, qemu-efi-aarch64): (code, variables)."""
+
+
+def virtiofsd() -> str:
+    """The C virtiofsd QEMU ships, or skip (fail in CI)."""
+    need(C_VIRTIOFSD.is_file(), f"virtiofsd at {C_VIRTIOFSD}", _SETUP)
+    return str(C_VIRTIOFSD)
+
+
+def firmware(arch: str) -> tuple[Path, Path | None]:
+    """Debian's UEFI code (and variables) image for ``arch``, or skip (fail in CI)."""
+    code, variables = FIRMWARE[arch]
+    need(code.is_file(), f"UEFI firmware {code}", _SETUP)
+    return code, variables

@@ -17,6 +17,7 @@ import pytest
 
 from kata_runtime.trial.qmp import QmpClient, QmpError
 from kata_runtime.trial.runner import Workspace, start_paused
+from kata_runtime.trial.workspace import HelperStart
 
 SLEEPY = Path(__file__).parent / "fakes" / "sleepy-hypervisor"
 REPO = Path(__file__).resolve().parents[1]
@@ -161,3 +162,89 @@ def test_qmp_silence_ends_at_the_deadline(qmp_server) -> None:
         with pytest.raises(QmpError, match="deadline"):
             client.execute("query-status")
         assert time.monotonic() - start < 2
+
+
+_FAKE_HELPER = """#!/bin/sh
+# A helper (a virtiofsd) that makes its socket, says where it is, and hangs with a child.
+sleep 1000 &
+: > "$1"
+echo "$$ $!" > "$2.tmp" && mv "$2.tmp" "$2"
+exec sleep 1000
+"""
+
+
+def _fake_helper(tmp_path: Path) -> Path:
+    script = tmp_path / "fake-helper"
+    script.write_text(_FAKE_HELPER)
+    script.chmod(0o755)
+    return script
+
+
+def test_a_helper_that_never_gets_ready_is_killed_with_its_child(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    pids_file = tmp_path / "pids"
+    monkeypatch.setenv("FAKE_PIDS", str(pids_file))
+    work = tmp_path / "tmp"
+    work.mkdir()
+
+    def helpers(ws: Workspace) -> list[HelperStart]:
+        return [HelperStart("fakefsd", (str(SLEEPY),), ready=f"{ws.directory}/never.sock")]
+
+    outcome = start_paused(lambda ws: ["/bin/false"], helpers=helpers, timeout=1.5,
+                           parent=str(work))
+    assert (outcome.started, outcome.timed_out, outcome.refused_by) == (False, True, "fakefsd")
+    assert outcome.error.endswith("did not create " + outcome.error.rpartition(" ")[2])
+    pids = [int(p) for p in pids_file.read_text().split()]
+    assert not any(_alive(pid) for pid in pids), "the helper or its child survived"
+    assert list(work.iterdir()) == []
+
+
+def test_helper_and_hypervisor_hang_together_and_die_together(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    hyper_pids = tmp_path / "hyper"
+    helper_pids = tmp_path / "helper"
+    monkeypatch.setenv("FAKE_PIDS", str(hyper_pids))
+    work = tmp_path / "tmp"
+    work.mkdir()
+    script = _fake_helper(tmp_path)
+    fds: list[int] = []
+
+    def argv(ws: Workspace) -> list[str]:
+        fds.append(ws.listen(f"{ws.directory}/fs.sock"))
+        return [str(SLEEPY)]
+
+    def helpers(ws: Workspace) -> list[HelperStart]:
+        return [HelperStart("fakefsd", (str(script), f"{ws.directory}/ready", str(helper_pids)),
+                            fds=tuple(fds), ready=f"{ws.directory}/ready")]
+
+    outcome = start_paused(argv, helpers=helpers, timeout=2, parent=str(work))
+    assert (outcome.started, outcome.timed_out, outcome.refused_by) == (False, True, "")
+    pids = [int(p) for f in (hyper_pids, helper_pids) for p in f.read_text().split()]
+    assert len(pids) == 4
+    assert not any(_alive(pid) for pid in pids), "a hypervisor, a helper or a child survived"
+    assert list(work.iterdir()) == []
+
+
+def test_a_helper_that_dies_first_is_named_with_its_words(tmp_path: Path) -> None:
+    def helpers(ws: Workspace) -> list[HelperStart]:
+        return [HelperStart("fakefsd", ("/bin/sh", "-c", "echo 'fakefsd: bad option' >&2"),
+                            ready=f"{ws.directory}/fs.sock")]
+
+    outcome = start_paused(lambda ws: [str(SLEEPY)], helpers=helpers, timeout=5,
+                           parent=str(tmp_path))
+    assert (outcome.started, outcome.timed_out, outcome.refused_by) == (False, False, "fakefsd")
+    assert outcome.error == "fakefsd: bad option"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_trial_sockets_stay_in_the_private_directory(tmp_path: Path) -> None:
+    def argv(ws: Workspace) -> list[str]:
+        ws.listen(str(tmp_path / "outside.sock"))
+        return ["/bin/true"]
+
+    work = tmp_path / "t"
+    work.mkdir()
+    with pytest.raises(ValueError, match="must be in"):
+        start_paused(argv, timeout=2, parent=str(work))
+    assert not (tmp_path / "outside.sock").exists()
+    assert list(work.iterdir()) == []

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A real QEMU and a tiny real guest for `kata-config plan --try` tests (tests/guest.py finds
-# them): Debian's qemu-system-x86 (and qemu-system-arm), busybox-static, and the vmlinuz of
-# Debian's linux-image-amd64 taken out of its package without installing it, plus the six
-# virtio modules the guest's init loads to reach its console. Idempotent.
+# them): Debian's qemu-system-x86 and qemu-system-arm (with QEMU's C virtiofsd), the UEFI
+# images the firmware-booting corpus configs name (ovmf, qemu-efi-aarch64), busybox-static,
+# and the vmlinuz of Debian's linux-image-amd64 taken out of its package without installing
+# it, plus the six virtio modules the guest's init loads to reach its console. Idempotent.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cache="${KATA_CONFIG_CACHE:-$HOME/.cache/kata-config}/guest"
@@ -12,6 +13,8 @@ missing=()
 command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
 command -v qemu-system-aarch64 >/dev/null || missing+=(qemu-system-arm)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+[ -f /usr/share/ovmf/OVMF.fd ] || missing+=(ovmf)
+[ -f /usr/share/AAVMF/AAVMF_CODE.fd ] || missing+=(qemu-efi-aarch64)
 command -v cpio >/dev/null || missing+=(cpio)
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "30-qemu-guest: installing ${missing[*]}"

@@ -65,7 +65,8 @@ def plan_shell(plan: Plan, out: IO[str], where: Callable[[str], str]) -> None:
     if plan.body_kind:
         out.write(f"# {plan.body_kind}: {json.dumps(plan.body)}\n")
     if plan.binary:
-        out.write(" \\\n    ".join(shlex.quote(a) for a in plan.argv()) + "\n")
+        lines = [shlex.quote(plan.binary)] + [shlex.join(arg.argv()) for arg in plan.args]
+        out.write(" \\\n    ".join(lines) + "\n")
 
 
 PLAN_RENDERERS: Final[dict[str, Callable[[Plan, IO[str], Callable[[str], str]], None]]] = {
@@ -88,8 +89,8 @@ def try_text(result: TryResult, out: IO[str]) -> None:
     for item in result.swapped:
         out.write(f"  swapped   {item}\n")
     if result.error:
-        out.write("hypervisor said:\n" + "".join(f"  {line}\n"
-                                                for line in result.error.splitlines()))
+        out.write(f"{result.refused_by or 'hypervisor'} said:\n"
+                  + "".join(f"  {line}\n" for line in result.error.splitlines()))
     if result.explanation:
         out.write(f"why: {result.explanation}\n")
     for note in result.notes:

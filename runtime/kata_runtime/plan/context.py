@@ -25,6 +25,9 @@ class Context:
         nested: the host is itself a VM and nesting checks are on (``disable-modern=true``).
         qmp_fd: the inherited fd of the QMP listener.
         vsock_fd: the inherited fd of /dev/vhost-vsock (None: let QEMU open it itself).
+        fs_fd: the fd of the virtio-fs socket the Go runtime listens on and hands to virtiofsd.
+        shared_dir: the directory shared with the guest; "" = the flavour's own
+            (``/run/kata-containers/shared/sandboxes/<ID>/shared``, runtime-rs ``.../ro``).
         root: the host root that kernel, image and binary paths are looked up under.
     """
 
@@ -36,6 +39,8 @@ class Context:
     nested: bool = False
     qmp_fd: int = 3
     vsock_fd: int | None = 4
+    fs_fd: int = 3
+    shared_dir: str = ""
     root: str = "/"
 
     def run_dir(self, flavour: str) -> str:
@@ -45,6 +50,13 @@ class Context:
         if flavour == "rs":
             return f"/run/kata/{self.sandbox_id}"
         return f"/run/vc/vm/{self.sandbox_id}"
+
+    def shared_path(self, flavour: str) -> str:
+        """The host directory shared with the guest (virtio-fs or 9p) for ``flavour``."""
+        if self.shared_dir:
+            return self.shared_dir
+        leaf = "ro" if flavour == "rs" else "shared"
+        return f"/run/kata-containers/shared/sandboxes/{self.sandbox_id}/{leaf}"
 
     def host_path(self, path: str) -> str:
         """``path`` as seen from this process (under ``root``)."""

@@ -35,12 +35,20 @@ class Arg:
 
 @dataclass(frozen=True, slots=True)
 class Helper:
-    """A process the runtime starts next to the hypervisor (virtiofsd, a jailer, ...)."""
+    """A process the runtime starts before the hypervisor (virtiofsd, ...).
+
+    Attributes:
+        socket: the Unix socket the hypervisor connects to, "" when none.
+        socket_fd: when the runtime itself listens on ``socket`` and hands the listener to
+            the helper, the fd number it has there; None when the helper creates the socket.
+    """
 
     name: str
     argv: tuple[str, ...]
     keys: tuple[str, ...] = ()
     rule: str = ""
+    socket: str = ""
+    socket_fd: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,9 @@ from kata_config import Effective
 from kata_runtime.plan import kernel_params as kp
 from kata_runtime.plan import qemu_tee
 from kata_runtime.plan.context import Context
-from kata_runtime.plan.model import CONSTANT, RUNTIME_STATE, Arg, Helper, Plan
+from kata_runtime.plan.model import CONSTANT, RUNTIME_STATE, Arg, Plan
 from kata_runtime.plan.qemu_state import QemuState, hv, new_state
-from kata_runtime.plan.shared_fs import SHARED_DIR
+from kata_runtime.plan.shared_fs import rs_shared_fs
 
 
 def fmt_mib(mib: int) -> str:
@@ -124,22 +124,8 @@ def build(eff: Effective, ctx: Context) -> Plan:
     fd = f",vhostfd={ctx.vsock_fd}" if ctx.vsock_fd is not None else ""
     args.append(Arg("-device", f"vhost-vsock-{bus}{disable}{fd},guest-cid={ctx.vsock_cid}",
                     (), RUNTIME_STATE + " (vsock CID, fd)"))
-    helpers: list[Helper] = []
-    if h.shared_fs in ("virtio-fs", "virtio-fs-nydus"):
-        sock = f"{root}/virtiofsd.sock"
-        queue = h.virtio_fs_queue_size
-        q = f",queue-size={queue}" if queue and queue <= 1024 and queue & (queue - 1) == 0 else ""
-        args += [Arg("-chardev", f"socket,id=virtiofsd-chardev,path={sock}", hv("shared_fs")),
-                 Arg("-device", f"vhost-user-fs-{bus},chardev=virtiofsd-chardev,tag=kataShared{q}",
-                     hv("shared_fs", "virtio_fs_queue_size"))]
-        argv = [h.virtio_fs_daemon, "--socket-path", sock, "--shared-dir",
-                SHARED_DIR.format(id=ctx.sandbox_id).removesuffix("shared") + "ro",
-                "--cache", h.virtio_fs_cache or "never", *h.virtio_fs_extra_args]
-        if not h.disable_guest_selinux:
-            argv.append("--xattr")
-        helpers.append(Helper("virtiofsd", tuple(argv), hv(
-            "virtio_fs_daemon", "virtio_fs_cache", "virtio_fs_extra_args"),
-            "started before QEMU; it creates the socket"))
+    fs_args, helpers = rs_shared_fs(st, f"{root}/virtiofsd.sock")
+    args += fs_args
     args += _rootfs(st, nvdimm, bus)
     args += qemu_tee.objects(st) + ([Arg("-bios", h.firmware, hv("firmware"))]
                                     if st.tee in ("tdx", "sev", "snp") and h.firmware else [])

@@ -1,17 +1,18 @@
-"""The shared filesystem of a QEMU plan: virtio-fs with its virtiofsd, or virtio-9p (§1.5, §1.9)."""
+"""A QEMU plan's shared filesystem: virtio-fs and its virtiofsd, or virtio-9p (§1.5, §1.9, §2)."""
 
 from __future__ import annotations
 
 from kata_runtime.plan.model import Arg, Helper
 from kata_runtime.plan.qemu_state import QemuState, hv
 
-SHARED_DIR = "/run/kata-containers/shared/sandboxes/{id}/shared"
+_DAEMON_KEYS = hv("virtio_fs_daemon", "virtio_fs_cache", "virtio_fs_extra_args",
+                  "disable_guest_selinux")
 
 
 def go_shared_fs(st: QemuState) -> tuple[list[Arg], list[Helper]]:
     """The Go runtime's shared-fs device(s) and the virtiofsd it starts before QEMU."""
     h = st.eff.hypervisor
-    shared = SHARED_DIR.format(id=st.ctx.sandbox_id)
+    shared = st.ctx.shared_path("go")
     if h.shared_fs in ("virtio-fs", "virtio-fs-nydus"):
         char = f"char-{st.ctx.device_hex}"
         sock = f"{st.run_dir}/vhost-fs.sock"
@@ -30,13 +31,13 @@ def go_shared_fs(st: QemuState) -> tuple[list[Arg], list[Helper]]:
         if h.shared_fs == "virtio-fs-nydus":
             st.warnings.append("virtio-fs-nydus: nydusd's own arguments are not planned")
             return args, []
+        fd = st.ctx.fs_fd
         argv = [h.virtio_fs_daemon, "--syslog", f"--cache={h.virtio_fs_cache or 'never'}",
-                f"--shared-dir={shared}", "--fd=3", *h.virtio_fs_extra_args]
+                f"--shared-dir={shared}", f"--fd={fd}", *h.virtio_fs_extra_args]
         if not h.disable_guest_selinux:
             argv.append("--xattr")
-        helper = Helper("virtiofsd", tuple(argv), hv(
-            "virtio_fs_daemon", "virtio_fs_cache", "virtio_fs_extra_args",
-            "disable_guest_selinux"), f"started before QEMU; fd 3 listens on {sock}")
+        helper = Helper("virtiofsd", tuple(argv), _DAEMON_KEYS,
+                        f"started before QEMU; fd {fd} listens on {sock}", sock, fd)
         return args, [helper]
     if h.shared_fs == "virtio-9p":
         fsdev = "extra-9p-kataShared"
@@ -51,3 +52,25 @@ def go_shared_fs(st: QemuState) -> tuple[list[Arg], list[Helper]]:
                     "msize_9p goes to the agent's mount options, not to QEMU"),
                 Arg("-fsdev", local, keys)], []
     return [], []
+
+
+def rs_shared_fs(st: QemuState, sock: str) -> tuple[list[Arg], list[Helper]]:
+    """runtime-rs's virtio-fs device and its virtiofsd, which creates ``sock`` itself."""
+    h = st.eff.hypervisor
+    if h.shared_fs not in ("virtio-fs", "virtio-fs-nydus"):
+        return [], []
+    bus = "ccw" if st.launch.ccw else "pci"
+    queue = h.virtio_fs_queue_size
+    # runtime-rs drops a queue size QEMU would refuse (not a power of two up to 1024)
+    q = f",queue-size={queue}" if queue and queue <= 1024 and queue & (queue - 1) == 0 else ""
+    args = [Arg("-chardev", f"socket,id=virtiofsd-chardev,path={sock}", hv("shared_fs")),
+            Arg("-device", f"vhost-user-fs-{bus},chardev=virtiofsd-chardev,tag=kataShared{q}",
+                hv("shared_fs", "virtio_fs_queue_size"))]
+    argv = [h.virtio_fs_daemon, "--socket-path", sock, "--shared-dir",
+            st.ctx.shared_path("rs"), "--cache", h.virtio_fs_cache or "never",
+            *h.virtio_fs_extra_args]
+    if not h.disable_guest_selinux:
+        argv.append("--xattr")
+    helper = Helper("virtiofsd", tuple(argv), _DAEMON_KEYS,
+                    "started before QEMU; it creates the socket", sock, None)
+    return args, [helper]

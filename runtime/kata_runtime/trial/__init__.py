@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kata_runtime.plan import Context, Plan
+from kata_runtime.trial import virtiofsd
 from kata_runtime.trial.adapt import WITHOUT, Trial, argv_builder
 from kata_runtime.trial.explain import explain
-from kata_runtime.trial.runner import Device, Outcome, start_paused
+from kata_runtime.trial.queries import Device
+from kata_runtime.trial.runner import Outcome, start_paused
 
 __all__ = ["WITHOUT", "TryResult", "kvm_usable", "try_plan"]
 
@@ -38,6 +41,8 @@ class TryResult:
     explanation: str = ""
     argv: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    refused_by: str = ""
+    """The helper whose words are in ``error`` ("" = the hypervisor's)."""
 
     def as_json(self) -> dict[str, Any]:
         """``{"version":1,"started",...}`` as in the issue."""
@@ -61,15 +66,45 @@ def kvm_usable() -> tuple[bool, str]:
     return True, ""
 
 
-def _host_notes(plan: Plan, without: tuple[str, ...]) -> tuple[str, ...]:
-    notes = []
+def _host_notes(without: tuple[str, ...]) -> tuple[str, ...]:
     if "vsock" not in without and not os.path.exists("/dev/vhost-vsock"):
-        notes.append("/dev/vhost-vsock is missing on this host (modprobe vhost_vsock)")
+        return ("/dev/vhost-vsock is missing on this host (modprobe vhost_vsock)",)
+    return ()
+
+
+def _helpers_missing(plan: Plan, without: tuple[str, ...]) -> str:
+    """Why a helper the plan starts first cannot run here ("" when they all can)."""
     for helper in plan.helpers:
-        if "virtio-fs" not in without:
-            notes.append(f"{helper.name} is started by the runtime, not by --try: "
-                         "the shared filesystem cannot connect without --without virtio-fs")
-    return tuple(notes)
+        if helper.name == "virtiofsd" and "virtio-fs" in without:
+            continue
+        if not os.access(shutil.which(helper.argv[0]) or helper.argv[0], os.X_OK):
+            return (f"{helper.argv[0]} is not an executable here: the runtime starts "
+                    f"{helper.name} before the hypervisor and would fail the sandbox. Install "
+                    "it or point virtio_fs_daemon at one, or try without the shared "
+                    "filesystem: --without virtio-fs")
+    return ""
+
+
+def binary_version(binary: str) -> str:
+    """``7.2.22 (Debian ...)`` from ``binary --version``; "" when it does not say."""
+    try:
+        done = subprocess.run([binary, "--version"], capture_output=True, timeout=5,
+                              stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    first = done.stdout.decode("utf-8", errors="replace").partition("\n")[0]
+    return first.partition(" version ")[2].strip()
+
+
+def _refusal(outcome: Outcome, version: str, timeout: float) -> str:
+    if outcome.timed_out:
+        who = outcome.refused_by or "the hypervisor"
+        return f"no answer within {timeout:g} s: {who} hung and was killed"
+    _, why = explain(outcome.error or "", version)
+    if outcome.refused_by and not why:
+        return (f"{outcome.refused_by}, which the runtime starts before the hypervisor, "
+                "gave up; its own words above say why")
+    return why or "the hypervisor refused; its own words above say why"
 
 
 def try_plan(
@@ -85,27 +120,31 @@ def try_plan(
     if not os.access(binary, os.X_OK):
         return TryResult(False, preview.binary, 2, explanation=(
             f"{preview.binary} is not an executable here: install QEMU or fix path"))
+    missing = _helpers_missing(preview, without)
+    if missing:
+        return TryResult(False, binary, 2, explanation=missing)
     if accel == "kvm":
         ok, why = kvm_usable()
         if not ok:
             return TryResult(False, binary, 2, error=why, explanation=(
                 "KVM is not usable here, so the plan cannot start as the runtime would; "
                 "--accel tcg tries it under emulation instead"))
+    dialects = {h.argv[0]: virtiofsd.dialect(h.argv[0]) for h in preview.helpers
+                if h.name == "virtiofsd"}
     trials: list[Trial] = []
     outcome: Outcome = start_paused(
-        argv_builder(build, accel=accel, without=without, report=trials),
-        timeout=timeout, parent=parent)
+        argv_builder(build, accel=accel, without=without, report=trials, dialects=dialects),
+        helpers=lambda _ws: trials[-1].helpers, timeout=timeout, parent=parent)
     trial = trials[-1] if trials else Trial((), (), ())
+    notes = () if "vhost-vsock" in (outcome.error or "") else _host_notes(without)
     common = {"binary": binary, "left_out": trial.left_out, "swapped": trial.swapped,
-              "argv": trial.argv, "notes": _host_notes(preview, without)}
+              "argv": trial.argv, "notes": notes}
     if outcome.started:
         return TryResult(True, exit_code=0, hypervisor_version=outcome.version,
                          vcpus=outcome.vcpus, memory_mib=outcome.memory_mib,
                          devices=outcome.devices, **common)  # type: ignore[arg-type]
-    if outcome.timed_out:
-        return TryResult(False, exit_code=2, error=outcome.error, explanation=(
-            f"no QMP answer within {timeout:g} s: the hypervisor hung and was killed"),
-            **common)  # type: ignore[arg-type]
-    _, why = explain(outcome.error or "", outcome.version)
-    return TryResult(False, exit_code=1, error=outcome.error, explanation=why or (
-        "the hypervisor refused; its own words above say why"), **common)  # type: ignore[arg-type]
+    # A refusal has no QMP greeting; the version helps explain an option the binary lacks.
+    version = "" if outcome.timed_out else binary_version(binary)
+    return TryResult(False, exit_code=2 if outcome.timed_out else 1, error=outcome.error,
+                     hypervisor_version=version, explanation=_refusal(outcome, version, timeout),
+                     refused_by=outcome.refused_by, **common)  # type: ignore[arg-type]

@@ -35,9 +35,17 @@ CAUSES: Final = (
        "(seen with KVM provided by kvm_pvm on AMD hosts); QEMU then aborts. Add "
        "'arch-capabilities=off' to cpu_features, use a QEMU that tolerates it, or try with "
        "--accel tcg."),
+    _c("virtiofsd-root", r"(setgroups\(\) failed|unshare\(.*Operation not permitted|"
+       r"pivot_root.*Operation not permitted)",
+       "virtiofsd sandboxes itself in namespaces, which needs root (CAP_SYS_ADMIN) as it has "
+       "under the runtime: run --try as root, or try without it: --without virtio-fs."),
+    _c("virtiofsd-option", r"(fuse: unknown option\(s\): `([^']*)'|"
+       r"unexpected argument '([^']*)' found)",
+       "virtiofsd does not understand {0}: virtio_fs_extra_args (or the daemon's version) "
+       "does not match the virtiofsd at virtio_fs_daemon; Kata ships the Rust virtiofsd."),
     _c("virtiofsd", r"Failed to connect to '?([^':]*(vhost-fs|virtiofsd)\.sock)",
-       "nothing listens on {0}: the runtime starts virtiofsd before QEMU, and --try does not. "
-       "Try without the shared filesystem: --without virtio-fs."),
+       "nothing listens on {0}: virtiofsd, which the runtime starts before QEMU, is not "
+       "running. Its words above (if any) say why; or try without it: --without virtio-fs."),
     _c("kernel", r"could not (open|load) kernel file '?([^':]*)",
        "the kernel file cannot be read: point kernel at a guest kernel that exists on this "
        "host (the runtime would refuse to load this configuration too)."),
@@ -66,6 +74,8 @@ def explain(error: str, version: str = "") -> tuple[str, str]:
     for cause in CAUSES:
         match = cause.pattern.search(error)
         if match:
-            group = next((g for g in match.groups() if g and "/" in g), match.group(0))
+            found = [g for g in match.groups() if g]
+            # a path when there is one, else the most specific (innermost) group
+            group = next((g for g in found if "/" in g), found[-1] if found else match.group(0))
             return cause.id, cause.explanation.format(group, version=version or "this version")
     return "", ""

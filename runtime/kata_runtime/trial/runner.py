@@ -19,22 +19,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kata_runtime.trial.qmp import QmpClient, QmpError
+from kata_runtime.trial.queries import Device, ask, version_of
+from kata_runtime.trial.workspace import HelperStart, Workspace
 
 _STDERR_CAP = 16384
 """Enough for any QEMU refusal; a chattier hypervisor's output is cut, not buffered whole."""
-
-
-@dataclass(frozen=True, slots=True)
-class Device:
-    """One device the hypervisor created, as QOM names it."""
-
-    id: str
-    type: str
-    pci: str = ""
-    """``bus:slot.function`` for PCI devices, when query-pci reports it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,21 +42,15 @@ class Outcome:
     """The hypervisor's own words (its stderr), or our sentence when it said nothing."""
     timed_out: bool = False
     exit_status: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    """What the argv builder may use: the private directory and the QMP listener's fd."""
-
-    directory: str
-    qmp_fd: int
-    qmp_path: str
+    refused_by: str = ""
+    """The helper that gave up first (its words end ``error``); "" = the hypervisor."""
 
 
 @dataclass(slots=True)
 class _Run:
     proc: subprocess.Popen[bytes] | None = None
     helpers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
 
 
 class Interrupted(Exception):
@@ -111,65 +96,25 @@ def _read_capped(path: str) -> str:
     return data.decode("utf-8", errors="replace").strip()
 
 
-def _version(greeting: dict[str, Any]) -> str:
-    version = greeting.get("version", {})
-    qemu = version.get("qemu", {})
-    text = f"{qemu.get('major', '?')}.{qemu.get('minor', '?')}.{qemu.get('micro', '?')}"
-    package = str(version.get("package", "")).strip()
-    return f"{text} ({package})" if package else text
-
-
-def _devices(client: QmpClient) -> tuple[Device, ...]:
-    pci: dict[str, str] = {}
-    with contextlib.suppress(QmpError):
-        for bus in client.execute("query-pci"):
-            for dev in bus.get("devices", []):
-                if dev.get("qdev_id"):
-                    pci[dev["qdev_id"]] = f"{dev['bus']:02x}:{dev['slot']:02x}.{dev['function']}"
-    found: list[Device] = []
-    for container in ("/machine/peripheral", "/machine/peripheral-anon"):
-        try:
-            children = client.execute("qom-list", {"path": container})
-        except QmpError:
-            continue
-        for child in children:
-            kind = str(child.get("type", ""))
-            if kind.startswith("child<") and kind.endswith(">"):
-                name = str(child["name"])
-                found.append(Device(name, kind[6:-1], pci.get(name, "")))
-    return tuple(found)
-
-
-def _ask(client: QmpClient) -> dict[str, Any]:
-    status = client.execute("query-status")
-    cpus = client.execute("query-cpus-fast")
-    memory = client.execute("query-memory-size-summary")
-    return {
-        "status": str(status.get("status", "")),
-        "vcpus": len(cpus),
-        "memory_mib": int(memory.get("base-memory", 0)) // (1 << 20),
-        "devices": _devices(client),
-    }
-
-
 def start_paused(
     build_argv: Callable[[Workspace], Sequence[str]],
     *,
     timeout: float = 10.0,
-    helpers: Callable[[Workspace], Sequence[Sequence[str]]] = lambda ws: (),
+    helpers: Callable[[Workspace], Sequence[HelperStart]] = lambda ws: (),
     then: Callable[[QmpClient, Workspace], None] | None = None,
     parent: str | None = None,
 ) -> Outcome:
     """Run ``build_argv(workspace)`` paused, query it over QMP, quit, and clean up.
 
-    ``helpers`` are started first, in the same process group (virtiofsd before QEMU, as
-    the runtime does). ``then`` runs after the queries with the live QMP connection (a
-    test uses it to resume a real guest). The deadline covers everything up to the answer.
-    The private directory is made under ``parent`` (default: the system temp directory).
+    ``helpers(workspace)`` (called after ``build_argv``) are started first, in the same
+    process group, each waited for until it is ready (virtiofsd before QEMU, as the runtime
+    does). ``then`` runs after the queries with the live QMP connection (a test uses it to
+    resume a real guest). The deadline covers everything up to the answer. The private
+    directory is made under ``parent`` (default: the system temp directory).
 
     Raises:
         KeyboardInterrupt, Interrupted: after cleaning up, when the user stops the trial.
-        OSError: when the binary cannot be executed at all (after cleaning up).
+        OSError: when a binary cannot be executed at all (after cleaning up).
     """
     deadline = time.monotonic() + timeout
     directory = tempfile.mkdtemp(prefix="kata-config-try-", dir=parent)
@@ -185,10 +130,46 @@ def start_paused(
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def _start_helpers(starts: Sequence[HelperStart], ws: Workspace, run: _Run,
+                   deadline: float) -> Outcome | None:
+    """Start each helper and wait until it is ready; an Outcome when one gives up first."""
+    try:
+        for start in starts:
+            with open(os.path.join(ws.directory, f"{start.name}.stderr"), "wb") as log:
+                proc = subprocess.Popen(
+                    list(start.argv), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                    cwd=ws.directory, pass_fds=start.fds,
+                    process_group=run.helpers[0].pid if run.helpers else 0)
+            run.helpers.append(proc)
+            run.names.append(start.name)
+    finally:
+        ws.close_listeners()
+    for start, proc in zip(starts, run.helpers, strict=True):
+        while start.ready and not os.path.exists(start.ready):
+            if proc.poll() is not None or time.monotonic() >= deadline:
+                timed_out = proc.poll() is None
+                _kill_group(run)
+                words = _read_capped(os.path.join(ws.directory, f"{start.name}.stderr"))
+                state = ("did not create" if timed_out else "exited before creating")
+                return Outcome(started=False, timed_out=timed_out, refused_by=start.name,
+                               exit_status=proc.returncode,
+                               error=words or f"{start.name} {state} {start.ready}")
+            time.sleep(0.01)
+    return None
+
+
+def _helper_words(run: _Run, directory: str) -> tuple[str, str]:
+    """(name, words) of the first helper that has exited, ("", "") when all still run."""
+    for name, proc in zip(run.names, run.helpers, strict=True):
+        if proc.poll() is not None:
+            return name, _read_capped(os.path.join(directory, f"{name}.stderr"))
+    return "", ""
+
+
 def _attempt(
     *,
     build_argv: Callable[[Workspace], Sequence[str]],
-    helpers: Callable[[Workspace], Sequence[Sequence[str]]],
+    helpers: Callable[[Workspace], Sequence[HelperStart]],
     then: Callable[[QmpClient, Workspace], None] | None,
     directory: str,
     deadline: float,
@@ -197,23 +178,23 @@ def _attempt(
     qmp_path = os.path.join(directory, "qmp.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     stderr_path = os.path.join(directory, "stderr")
-    with listener, open(stderr_path, "wb") as stderr:
+    with listener:
         listener.bind(qmp_path)
         listener.listen(1)
         workspace = Workspace(directory, listener.fileno(), qmp_path)
-        argv = list(build_argv(workspace))
-        group: int | None = None
-        for helper in helpers(workspace):
-            proc = subprocess.Popen(
-                list(helper), stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr,
-                cwd=directory, process_group=0 if group is None else group,
+        try:
+            argv = list(build_argv(workspace))
+            gave_up = _start_helpers(helpers(workspace), workspace, run, deadline)
+        finally:
+            workspace.close_listeners()
+        if gave_up is not None:
+            return gave_up
+        with open(stderr_path, "wb") as stderr:
+            run.proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, cwd=directory,
+                pass_fds=(listener.fileno(),),
+                process_group=run.helpers[0].pid if run.helpers else 0,
             )
-            group = proc.pid if group is None else group
-            run.helpers.append(proc)
-        run.proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, cwd=directory,
-            pass_fds=(listener.fileno(),), process_group=0 if group is None else group,
-        )
     proc = run.proc
 
     def alive() -> bool:
@@ -221,20 +202,21 @@ def _attempt(
 
     try:
         with QmpClient.connect(qmp_path, deadline, alive) as client:
-            answers = _ask(client)
-            version = _version(client.greeting)
+            answers = ask(client)
+            version = version_of(client.greeting)
             if then is not None:
                 then(client, workspace)
             with contextlib.suppress(QmpError):
                 client.execute("quit")
     except QmpError as exc:
         timed_out = alive() and time.monotonic() >= deadline
+        name, words = _helper_words(run, directory)
         _kill_group(run)
-        said = _read_capped(stderr_path)
-        return Outcome(
-            started=False, error=said or str(exc), timed_out=timed_out,
-            exit_status=proc.returncode,
-        )
+        said = _read_capped(stderr_path) or str(exc)
+        if name:
+            said += f"\n{name} (started before the hypervisor) said: {words or 'nothing'}"
+        return Outcome(started=False, error=said, timed_out=timed_out,
+                       exit_status=proc.returncode, refused_by=name)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=max(0.5, deadline - time.monotonic()))
     return Outcome(started=True, version=version, exit_status=proc.returncode, **answers)
