@@ -20,6 +20,7 @@ from kata_cli import migrate as migrate
 from kata_cli import plan as plan
 from kata_cli import snapshot as snapshot
 from kata_cli import validate as validate
+from kata_cli.render import printable
 
 app = typer.Typer(
     name="kata-config",
@@ -61,7 +62,7 @@ def main() -> None:
         raise SystemExit(130) from None
     except Exception as exc:  # last line of defence, see docstring
         sys.stderr.write(
-            f"kata-config: internal error: {type(exc).__name__}: {exc}\n"
+            f"kata-config: internal error: {type(exc).__name__}: {printable(exc)}\n"
             "Please report this together with the command you ran.\n"
         )
         raise SystemExit(2) from None

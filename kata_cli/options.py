@@ -15,6 +15,8 @@ from typing import Annotated, Final
 
 import typer
 
+from kata_cli.render import printable
+
 PREFIX: Final = "kata-config"
 STDIN: Final = "-"
 """The path that means standard input (and, for outputs, standard output)."""
@@ -72,14 +74,14 @@ def runtime_value(option: RuntimeOption) -> str | None:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Write ``kata-config: message`` to stderr and return the Exit to raise (2: usage)."""
-    sys.stderr.write(f"{PREFIX}: {message}\n")
+    sys.stderr.write(f"{PREFIX}: {printable(message)}\n")
     return typer.Exit(code)
 
 
 def note(message: str, quiet: bool = False) -> None:
     """A report for people (what was read or written) on stderr, unless ``--quiet``."""
     if not quiet:
-        sys.stderr.write(f"{PREFIX}: {message}\n")
+        sys.stderr.write(f"{PREFIX}: {printable(message)}\n")
 
 
 def resolve_arch(arch: str | None) -> str:

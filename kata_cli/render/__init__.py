@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import IO, Final
 
@@ -13,6 +14,34 @@ RULES_URL: Final = "https://github.com/kata-config/kata-config/blob/main/docs/ru
 def rule_url(rule_id: str) -> str:
     """The documentation of one rule (SARIF ``helpUri``, ``kata-config explain``)."""
     return f"{RULES_URL}#{rule_id}"
+
+
+_UNSAFE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+"""Control characters (C0, DEL, C1: terminal escape sequences start with them) and the
+invisible formatting ones (bidi overrides, zero-width) that make text read as other text."""
+MAX_SHOWN: Final = 200
+"""Characters of a source line shown under a finding (a 15 KB line is shown clipped)."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: every non-printable character shown as ``\\xNN``/``\\uNNNN``.
+
+    The one escaping helper of every text renderer: messages, paths, source lines, values and
+    evidence all come from files or servers, and raw escape sequences must not reach a tty.
+    """
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def clip(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` shortened to ``limit`` characters with a marker saying how much was cut."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more)"
 
 
 def wants_colour(stream: IO[str] | None = None) -> bool:

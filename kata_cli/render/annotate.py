@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from kata_cli.render import printable
+
 if TYPE_CHECKING:
     from kata_runtime.annotations import AnnotationResult
 
@@ -57,7 +59,7 @@ def render_text(result: AnnotationResult, config: str, stream: IO[str]) -> None:
     lines += [f"note: {n}" for n in result.notes]
     if result.refused:
         lines.append(f"{who} refuses to start this pod")
-    stream.write("\n".join(lines) + "\n")
+    stream.write("\n".join(printable(line) for line in lines) + "\n")
 
 
 def _clip(value: str) -> str:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Final
 
+from kata_cli.render import printable
 from kata_config import HostReport, Status
 
 JSON_VERSION: Final = 1
@@ -27,17 +28,20 @@ def _paint(text: str, status: Status, colour: bool) -> str:
 
 def render_text(run: CheckRun, stream: IO[str], verbose: bool = False,
                 colour: bool = False) -> None:
-    """One aligned ``STATUS  id  message`` line per check; remedy under FAIL/WARN lines."""
+    """One aligned ``STATUS  id  message`` line per check; remedy under FAIL/WARN lines.
+
+    Messages, evidence and remedies quote host files and servers: they are escaped.
+    """
     width = max((len(r.id) for r in run.results), default=0)
-    stream.write(f"kata-config check: {run.arch} host at {run.root}\n")
+    stream.write(f"kata-config check: {run.arch} host at {printable(run.root)}\n")
     for r in run.results:
         label = _paint(f"{r.status.value.upper():<4}", r.status, colour)
-        stream.write(f"{label}  {r.id:<{width}}  {r.message}\n")
+        stream.write(f"{label}  {r.id:<{width}}  {printable(r.message)}\n")
         pad = " " * (width + 8)
         if verbose and r.evidence:
-            stream.write(f"{pad}evidence: {r.evidence}\n")
+            stream.write(f"{pad}evidence: {printable(r.evidence)}\n")
         if r.remedy and r.status in (Status.FAIL, Status.WARN):
-            stream.write(f"{pad}remedy:   {r.remedy}\n")
+            stream.write(f"{pad}remedy:   {printable(r.remedy)}\n")
     counts = ", ".join(f"{n} {s.value}" for s, n in run.counts().items() if n)
     verdict = _paint(run.verdict.value.upper(), run.verdict, colour)
     stream.write(f"verdict: {verdict} ({counts or 'no checks'})\n")

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from kata_cli.render import printable
+
 if TYPE_CHECKING:
     from kata_config import DiffChange, DiffResult, Migration
 
@@ -25,15 +27,16 @@ def _fmt(value: Any) -> str:
 
 
 def _emit(lines: list[Line], stream: IO[str], colour: bool) -> None:
+    # every segment may quote a file (keys, values, paths): escape it for the terminal
     if not colour:
-        stream.write("".join("".join(t for t, _ in line) + "\n" for line in lines))
+        stream.write("".join("".join(printable(t) for t, _ in line) + "\n" for line in lines))
         return
     from rich.console import Console
     from rich.text import Text
 
     console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
     for line in lines:
-        console.print(Text.assemble(*line))
+        console.print(Text.assemble(*((printable(t), style) for t, style in line)))
 
 
 def _section(change: DiffChange) -> str:

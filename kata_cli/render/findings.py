@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
-from kata_cli.render import rule_url
+from kata_cli.render import clip, printable, rule_url
 from kata_config import Finding, Report, Severity, __version__
 
 SourceLine = Callable[[str, int], str | None]
@@ -42,18 +42,34 @@ def _position(finding: Finding) -> str:
 
 
 def render_text(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
-    """``path:line:col: severity rule-id message``, the offending line under it, a summary."""
+    """``path:line:col: severity rule-id message``, the offending line under it, a summary.
+
+    A source line is shown once, under the first finding on it (2,000 findings on one long
+    line print it once, clipped), and everything from the file is escaped for the terminal.
+    """
     if colour:
         _render_rich(report, out, source)
         return
-    for finding in report.findings:
-        out.write(f"{_position(finding)}: {finding.severity.label} {finding.rule_id} "
-                  f"{finding.message}\n")
-        line = finding.location.line
-        text = source(finding.location.path, line) if line else None
+    for finding, text in _with_sources(report, source):
+        out.write(f"{printable(_position(finding))}: {finding.severity.label} "
+                  f"{finding.rule_id} {printable(finding.message)}\n")
         if text is not None:
-            out.write(f"    {text.strip()}\n")
+            out.write(f"    {text}\n")
     out.write(_summary_line(report) + "\n")
+
+
+def _with_sources(report: Report, source: SourceLine) -> Iterator[tuple[Finding, str | None]]:
+    """Each finding with its source line (escaped, clipped) the first time that line comes up."""
+    shown: set[tuple[str, int]] = set()
+    for finding in report.findings:
+        line = finding.location.line
+        where = (finding.location.path, line or 0)
+        text = None
+        if line and where not in shown:
+            shown.add(where)
+            raw = source(finding.location.path, line)
+            text = printable(clip(raw.strip())) if raw is not None else None
+        yield finding, text
 
 
 def _summary_line(report: Report) -> str:
@@ -68,15 +84,13 @@ def _render_rich(report: Report, out: IO[str], source: SourceLine) -> None:
     from rich.markup import escape
 
     console = Console(file=out, highlight=False, soft_wrap=True)
-    for finding in report.findings:
+    for finding, text in _with_sources(report, source):
         style = _STYLE[finding.severity]
-        console.print(f"[bold]{escape(_position(finding))}[/]: [{style}]"
+        console.print(f"[bold]{escape(printable(_position(finding)))}[/]: [{style}]"
                       f"{finding.severity.label}[/] [dim]{finding.rule_id}[/] "
-                      f"{escape(finding.message)}")
-        line = finding.location.line
-        text = source(finding.location.path, line) if line else None
+                      f"{escape(printable(finding.message))}")
         if text is not None:
-            console.print(f"    [dim]{escape(text.strip())}[/]")
+            console.print(f"    [dim]{escape(text)}[/]")
     console.print(_summary_line(report))
 
 
@@ -181,6 +195,7 @@ _GITHUB_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning",
 def _escape(text: str, prop: bool = False) -> str:
     """GitHub workflow-command escaping (``%``, CR, LF; and ``:``/``,`` inside properties)."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text)  # the log is shown on a terminal-like page: no raw escapes
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
