@@ -12,12 +12,14 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
 from importlib import resources
 from typing import Any, Final, NamedTuple
 
 from kata_config.findings import Issue, Rule, Severity, When
 from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType, keys_of, lookup
 from kata_config.keys.history import NEWEST, key_history, strict_in, value_status
+from kata_config.suggest import Suggester
 from kata_config.walk import NAMED, SUB_TABLES, TOP_LEVEL
 
 SCHEMA_TYPE = Rule("schema-type", Severity.ERROR, "A value has the wrong TOML type")
@@ -126,15 +128,28 @@ def _is(kind: ValueType, value: Any) -> bool:
     return False
 
 
-def _suggest(name: str, table: Table | None) -> str:
+@cache
+def _suggester(table: Table | None) -> Suggester:
     if table is None:
-        known = list(TOP_LEVEL)
-    else:
-        known = [n for spec in keys_of(table) for n in (spec.name, *spec.aliases)]
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+        return Suggester(TOP_LEVEL, cutoff=0.75)
+    return Suggester((n for spec in keys_of(table) for n in (spec.name, *spec.aliases)),
+                     cutoff=0.75)
+
+
+@cache
+def _tables_of() -> dict[str, list[str]]:
+    """Key name -> the tables it belongs in, so an unknown key costs one lookup."""
+    found: dict[str, set[str]] = {}
+    for spec in KEYS:
+        found.setdefault(spec.name, set()).add(_TABLE_NAMES[spec.table])
+    return {name: sorted(tables) for name, tables in found.items()}
+
+
+def _suggest(name: str, table: Table | None) -> str:
+    close = _suggester(table).best(name)
     if close:
-        return f"did you mean {close[0]!r}?"
-    elsewhere = sorted({_TABLE_NAMES[s.table] for s in KEYS if s.name == name})
+        return f"did you mean {close!r}?"
+    elsewhere = _tables_of().get(name)
     if elsewhere:
         return f"{name!r} belongs in {' or '.join(elsewhere)}; move it there"
     return "remove it, or check the key against `kata-config schema`"
