@@ -59,7 +59,9 @@ def test_go_float32_takes_nan_as_the_runtime_does() -> None:
 @pytest.mark.parametrize(("text", "old", "new"), [
     ("2048", 0, 2048),  # 3.30/3.31 read a bare number as bytes; 3.32 as MiB
     ("2 GiB", 2048, 2048), ("2GiB", 2048, 2048), ("4 gi", 4096, 4096), ("512MB", 488, 488),
-    ("1.5 GiB", 1536, 1536), ("2048r", None, None), ("", None, None),
+    ("1.5 GiB", 1536, 1536), ("2048r", None, None), ("", None, None), ("2 Gbit", 238, 238),
+    ("1 kib", 0, 0), ("4096 MiBs", None, None), ("2\tGiB", None, None), ("4 g", 3814, 3814),
+    (" 2048 ", 0, 2048), ("2048.0", 0, 0), ("99999999999 TiB", 2**32 - 1, 2**32 - 1),
 ])
 def test_runtime_rs_memory_units(text: str, old: int | None, new: int | None) -> None:
     assert pv.rs_memory_mib(text, bare_is_mib=False) == old

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 U32_MAX: Final = 2**32 - 1
@@ -102,33 +102,46 @@ def rs_float32(text: str) -> float:
     return math.copysign(math.inf, value) if abs(value) > F32_MAX else value
 
 
-_UNIT: Final = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*\Z")
-_PREFIX: Final = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5, "e": 6}
+_SIZE: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?) *([A-Za-z]*)")
+_PREFIX: Final = {"": 0, "K": 1, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6}
+
+
+def _unit_factor(unit: str) -> Decimal | None:
+    """Bytes per unit as byte_unit reads it with case ignored; None when it refuses the unit."""
+    if not unit:
+        return Decimal(1)
+    prefix = unit[0].upper()
+    rest = unit[1:] if prefix in _PREFIX else unit
+    if prefix not in _PREFIX and prefix != "B":
+        return None
+    prefix = "" if prefix == "B" else prefix
+    binary = bool(prefix) and rest[:1] in ("i", "I")
+    rest = rest[binary:]
+    if prefix and rest[:1] in ("b", "B"):
+        rest = rest[1:]
+    elif prefix and rest:
+        return None
+    if rest.lower() not in ("", "it", "its"):
+        return None
+    bits = rest.lower() in ("it", "its")  # "Mbit", "bits": bits, not bytes
+    base = Decimal(1024 if binary else 1000) ** _PREFIX[prefix]
+    return base / 8 if bits else base
 
 
 def rs_memory_mib(text: str, *, bare_is_mib: bool) -> int | None:
     """runtime-rs ``default_memory``: a size with an optional unit, in whole MiB.
 
-    ``byte_unit`` reads ``2 GiB``, ``2048MiB``, ``1.5g``... case-insensitively; a unit with
-    ``i`` is binary, without it decimal. A bare number is bytes in 3.30/3.31 (so ``2048`` is
-    0 MiB) and MiB from 3.32 (``bare_is_mib``). An unparsable value is ignored: None.
+    ``byte_unit`` reads ``2 GiB``, ``2048MiB``, ``1.5g``, ``4Gbit``... with the case of the
+    unit ignored (``b`` is bytes; ``bit`` is bits); ``i`` makes a prefix binary, otherwise it
+    is decimal; only spaces may separate number and unit. A bare number is bytes in 3.30 and
+    3.31 (so ``2048`` is 0 MiB) and MiB from 3.32 (``bare_is_mib``). The MiB value is
+    truncated and saturates at 2**32-1. An unparsable value is ignored: None.
     """
-    found = _UNIT.match(text)
-    if found is None:
+    found = _SIZE.fullmatch(text.strip())
+    factor = _unit_factor(found.group(2)) if found else None
+    if found is None or factor is None:
         return None
-    number, unit = found.groups()
-    unit = unit.lower()
-    if unit.endswith("b"):
-        unit = unit[:-1]  # byte_unit with case ignored reads b as bytes
-    binary = unit.endswith("i")
-    prefix = unit[:-1] if binary else unit
-    if prefix not in _PREFIX or (binary and not prefix):
-        return None
-    try:
-        amount = Decimal(number)
-    except InvalidOperation:
-        return None
-    if not unit and bare_is_mib and "." not in number:
-        return min(int(amount), U32_MAX)
-    size = amount * (1024 if binary else 1000) ** _PREFIX[prefix]
-    return min(int(size / (1024 * 1024)), U32_MAX)
+    number = Decimal(found.group(1))
+    if bare_is_mib and found.group(1).isdigit() and not found.group(2):
+        return min(int(number), U32_MAX)
+    return min(int(number * factor / (1024 * 1024)), U32_MAX)
