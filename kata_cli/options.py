@@ -42,6 +42,9 @@ Runtime = Annotated[RuntimeOption, typer.Option(
 Quiet = Annotated[bool, typer.Option(
     "--quiet", "-q", help="Print only problems: no notes on stderr, no passing lines.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")]
+KataVersion = Annotated[str | None, typer.Option(
+    "--kata-version", help="Kata release to check against, as X.Y (3.30): its keys, values "
+    "and defaults. Default: the newest release kata-config knows.", show_default=False)]
 Select = Annotated[list[str] | None, typer.Option(
     "--select", help="Report only these rules (repeatable or comma-separated; see "
     "kata-config explain RULE).", show_default=False)]
@@ -70,6 +73,20 @@ def rule_ids(given: list[str] | None, known: Collection[str], option: str) -> fr
 def runtime_value(option: RuntimeOption) -> str | None:
     """The runtime as the library takes it: None for auto."""
     return None if option is RuntimeOption.auto else option.value
+
+
+def resolve_release(given: str | None) -> str:
+    """The ``--kata-version`` as a known ``X.Y`` release (the newest when not given).
+
+    Raises:
+        typer.Exit: (2) for a release kata-config has no history for.
+    """
+    from kata_config.keys.history import NEWEST, UnknownReleaseError, parse_release
+
+    try:
+        return parse_release(given) if given else NEWEST
+    except UnknownReleaseError as err:
+        raise fail(f"--kata-version: {err}") from None
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

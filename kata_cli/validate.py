@@ -57,6 +57,7 @@ def validate(
     arch: options.Arch = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     strict: options.Strict = False,
+    kata_version: options.KataVersion = None,
     select: options.Select = None,
     ignore: options.Ignore = None,
     quiet: options.Quiet = False,
@@ -75,11 +76,13 @@ def validate(
     chosen = options.rule_ids(select, known, "--select")
     ignored = options.rule_ids(ignore, known, "--ignore")
     target_arch = options.resolve_arch(arch)
+    release = options.resolve_release(kata_version)
     if paths:
         sources.require(paths)
         paths = _with_main_files(paths, quiet)
     try:
-        report = validate_paths(paths, runtime=runtime.value, arch=target_arch)
+        report = validate_paths(paths, runtime=runtime.value, arch=target_arch,
+                                kata_version=release)
     except ConfigNotFound as exc:
         raise options.fail(f"{exc}: pass a PATH") from None
     if not paths:

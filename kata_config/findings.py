@@ -39,6 +39,22 @@ class Rule:
     severity: Severity
     summary: str
     when: When = "load"
+    releases: tuple[tuple[str, str, str], ...] = ()
+    """``(runtime, since, until)``: the Kata releases whose behaviour the rule describes for
+    that runtime (``until`` ``""``: still today). A runtime not listed: every release."""
+
+    def active(self, runtime: str, release: str) -> bool:
+        """True when the rule applies to ``release`` (``"3.30"``) of ``runtime``."""
+        spans = [(since, until) for rt, since, until in self.releases if rt == runtime]
+        if not spans:
+            return True
+        key = _release_key(release)
+        return any(_release_key(since) <= key and (not until or key <= _release_key(until))
+                   for since, until in spans)
+
+
+def _release_key(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in release.split("."))
 
 
 @dataclass(frozen=True, slots=True)

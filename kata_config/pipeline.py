@@ -74,6 +74,8 @@ def findings_for(loaded: Loaded, runtime: Runtime, arch: str,
         findings.extend(_stamp(rule, (issue,), loaded))
     cfg = KataConfig(loaded.data, runtime, arch, release)
     for rule, check in all_checks() if checks is None else checks:
+        if not rule.active(runtime, release):
+            continue  # that release behaves otherwise (Rule.releases)
         try:
             findings.extend(_stamp(rule, check(cfg), loaded))
         except Exception as exc:
@@ -113,7 +115,7 @@ def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None 
 
 def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
              runtime: RuntimeChoice = "auto", arch: str | None = None,
-             env: Mapping[str, str] | None = None) -> Report:
+             env: Mapping[str, str] | None = None, kata_version: str | None = None) -> Report:
     """Validate configurations statically (each with its ``config.d/`` drop-ins) into one report.
 
     Args:
@@ -121,10 +123,12 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
             the file Kata would load (``KATA_CONF_FILE`` in ``env``, then the built-in paths).
         runtime: ``"go"``, ``"rs"`` or ``"auto"`` (per file, from its ``[runtime]`` table).
         arch: the arch to check for (``x86_64``, ``arm64``, ...); default: this machine's.
+        kata_version: the Kata release whose behaviour counts (``"3.30"``); default: the
+            newest release kata-config knows.
 
     Raises:
         ConfigNotFound: no paths were given and Kata would find no configuration either.
-        KataConfigError: an unknown arch.
+        KataConfigError: an unknown arch or Kata release.
     """
     from kata_config.errors import ConfigNotFound
 
@@ -135,7 +139,18 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
             raise ConfigNotFound("no configuration found (KATA_CONF_FILE, /etc/kata-containers, "
                                  "/usr/share/defaults/kata-containers, /opt/kata)")
         paths = [found]
-    return validate_files([Path(p) for p in paths], runtime, target)
+    return validate_files([Path(p) for p in paths], runtime, target,
+                          release=_release(kata_version))
+
+
+def _release(kata_version: str | None) -> str:
+    from kata_config.errors import KataConfigError
+    from kata_config.keys.history import UnknownReleaseError, parse_release
+
+    try:
+        return parse_release(kata_version) if kata_version else NEWEST
+    except UnknownReleaseError as err:
+        raise KataConfigError(str(err)) from None
 
 
 def validate_files(paths: Sequence[Path], runtime: RuntimeChoice = "auto",

@@ -158,3 +158,19 @@ def test_retired_key_read_by_the_target_release_is_silent() -> None:
     text = '[hypervisor.qemu]\nvalid_file_mem_backends = ["/dev/shm"]\n'
     assert [r for r, _ in _findings(text, release="3.30") if r.startswith(("retired",
                                                                           "unknown"))] == []
+
+
+def test_cli_kata_version_checks_as_that_release() -> None:
+    from typer.testing import CliRunner
+
+    from kata_cli import app
+
+    case = "tests/fixtures/configs/invalid/key-too-new/go-3.30.toml"
+    older = CliRunner().invoke(app, ["validate", "--runtime", "go", "--arch", "x86_64",
+                                     "--kata-version", "3.30", case])
+    assert "key-too-new" in older.output
+    newer = CliRunner().invoke(app, ["validate", "--runtime", "go", "--arch", "x86_64",
+                                     "--kata-version", "3.32.0", case])
+    assert "key-too-new" not in newer.output
+    bad = CliRunner().invoke(app, ["validate", "--kata-version", "7.0", case])
+    assert bad.exit_code == 2

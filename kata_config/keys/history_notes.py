@@ -101,6 +101,8 @@ VALUES: Final[tuple[tuple[str, str, str, str, str, str, str, str, str], ...]] = 
      "virtio-blk-mmio", "4719802c8d"),
     ("rs", "hypervisor.*", "block_device_driver", "nvdimm", "", "3.0", "3.1", "virtio-pmem",
      "4719802c8d"),
+    ("go", "runtime", "emptydir_mode", "block-plain", "", "4.0", "", "", "24c51cfbbf"),
+    ("rs", "runtime", "emptydir_mode", "block-plain", "", "4.0", "", "", ""),
     ("rs", "hypervisor.*", "block_device_driver", "virtio-blk-pci", "", "3.2", "", "", ""),
     ("rs", "hypervisor.*", "block_device_driver", "virtio-blk-mmio", "", "3.2", "", "", ""),
     ("rs", "hypervisor.*", "block_device_driver", "virtio-pmem", "", "3.2", "", "", ""),

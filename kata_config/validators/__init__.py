@@ -70,6 +70,8 @@ RULES: Final[tuple[Rule, ...]] = tuple(rule for rule, _ in CHECKS)
 def run_checks(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
     """Every issue of every rule for one configuration, tagged with its rule."""
     for rule, check in CHECKS:
+        if not rule.active(cfg.runtime, cfg.release):
+            continue
         for issue in check(cfg):
             yield rule, issue
 

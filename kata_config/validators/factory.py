@@ -23,6 +23,13 @@ TEMPLATE_NEEDS_INITRD = Rule(
     "template-needs-initrd",
     Severity.WARNING,
     "VM templating is meant to boot from an initrd, not an image",
+    releases=(("go", "3.32", ""),),
+)
+TEMPLATE_INITRD_REFUSED = Rule(
+    "template-initrd-refused",
+    Severity.ERROR,
+    "Go 1.5-3.31: VM templating without an initrd fails the load",
+    releases=(("go", "1.5", "3.31"),),
 )
 
 
@@ -136,8 +143,44 @@ def check_template_initrd(cfg: KataConfig) -> Iterator[Issue]:
             )
 
 
+def check_template_initrd_refused(cfg: KataConfig) -> Iterator[Issue]:
+    """VM templating without an ``initrd``, for the Go runtime 1.5 to 3.31.
+
+    Those releases refuse to load a file whose ``[factory] enable_template = true`` comes
+    with no ``initrd`` ("Factory option enable_template requires an initrd image"); 3.32
+    dropped the check (then ``template-needs-initrd`` warns instead).
+
+    Fails:
+        # kata-config: --runtime go --kata-version 3.30
+        [hypervisor.qemu]
+        image = "/usr/share/kata-containers/kata-containers.img"
+        shared_fs = "virtio-9p"
+        [factory]
+        enable_template = true
+
+    Passes:
+        # kata-config: --runtime go --kata-version 3.30
+        [hypervisor.qemu]
+        initrd = "/usr/share/kata-containers/kata-containers-initrd.img"
+        shared_fs = "virtio-9p"
+        [factory]
+        enable_template = true
+    """
+    if cfg.runtime != "go" or not is_true(cfg.factory.get("enable_template")):
+        return
+    for name, table in hv_tables(cfg):
+        if not as_str(table.get("initrd")):
+            yield Issue(
+                _factory_key(cfg, "enable_template"),
+                f"enable_template = true but [hypervisor.{name}] has no initrd: the Go "
+                f"runtime {cfg.release} refuses to load the file; set initrd (and remove "
+                "image), or disable templating",
+            )
+
+
 CHECKS: Final = (
     (VM_CACHE_NEEDS_QEMU, check_vm_cache),
     (TEMPLATE_SHARED_FS, check_template_shared_fs),
     (TEMPLATE_NEEDS_INITRD, check_template_initrd),
+    (TEMPLATE_INITRD_REFUSED, check_template_initrd_refused),
 )

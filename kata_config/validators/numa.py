@@ -19,6 +19,7 @@ NUMA_MULTI_NODE_UNSUPPORTED = Rule(
     "numa-multi-node-unsupported",
     Severity.ERROR,
     "Go: several guest NUMA nodes need x86_64/aarch64 and static_sandbox_resource_mgmt",
+    releases=(("go", "3.32", ""),),
 )
 
 _NODE_LIST_RE: Final = re.compile(r"\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*")
