@@ -81,10 +81,10 @@ def resolve_release(given: str | None) -> str:
     Raises:
         typer.Exit: (2) for a release kata-config has no history for.
     """
-    from kata_config.keys.history import NEWEST, UnknownReleaseError, parse_release
+    from kata_config import UnknownReleaseError, kata_release
 
     try:
-        return parse_release(given) if given else NEWEST
+        return kata_release(given or "newest")
     except UnknownReleaseError as err:
         raise fail(f"--kata-version: {err}") from None
 

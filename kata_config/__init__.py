@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from kata_config.findings import Finding, Location, Report, Rule, Severity
     from kata_config.hostcheck import HostReport, check_host, check_ids
     from kata_config.inputs import InputError, check_input, read_input
+    from kata_config.keys.history import UnknownReleaseError
+    from kata_config.keys.history import parse_release as kata_release
     from kata_config.migrate import MigrateError, Migration, migrate_file
     from kata_config.migrate import Step as MigrationStep
     from kata_config.pipeline import validate
@@ -100,6 +102,7 @@ _LAZY: Final[dict[str, str]] = {
     "StockTemplate": "kata_config.stock.spec:Template",
     "UnknownArchError": "kata_config.arch",
     "UnknownDefaultError": "kata_config.stock",
+    "UnknownReleaseError": "kata_config.keys.history",
     "atomic_write": "kata_config.atomic",
     "canonical_arch": "kata_config.arch",
     "catalogue": "kata_config.effective.keyinfo",
@@ -108,6 +111,7 @@ _LAZY: Final[dict[str, str]] = {
     "check_input": "kata_config.inputs",
     "diff_config": "kata_config.diff",
     "extract_snapshot": "kata_config.snapshot",
+    "kata_release": "kata_config.keys.history:parse_release",
     "load": "kata_config.effective.loader",
     "migrate_file": "kata_config.migrate",
     "read_input": "kata_config.inputs",
@@ -166,6 +170,7 @@ __all__ = [
     "StockTemplate",
     "UnknownArchError",
     "UnknownDefaultError",
+    "UnknownReleaseError",
     "__version__",
     "arch_spec",
     "atomic_write",
@@ -176,6 +181,7 @@ __all__ = [
     "check_input",
     "diff_config",
     "extract_snapshot",
+    "kata_release",
     "load",
     "migrate_file",
     "read_input",

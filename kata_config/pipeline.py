@@ -144,13 +144,9 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
 
 
 def _release(kata_version: str | None) -> str:
-    from kata_config.errors import KataConfigError
-    from kata_config.keys.history import UnknownReleaseError, parse_release
+    from kata_config.keys.history import parse_release
 
-    try:
-        return parse_release(kata_version) if kata_version else NEWEST
-    except UnknownReleaseError as err:
-        raise KataConfigError(str(err)) from None
+    return parse_release(kata_version) if kata_version else NEWEST
 
 
 def validate_files(paths: Sequence[Path], runtime: RuntimeChoice = "auto",

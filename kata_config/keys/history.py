@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final, Literal
 
+from kata_config.errors import KataConfigError
 from kata_config.keys import history_data as data
 from kata_config.keys import history_notes as notes
 from kata_config.keys.spec import Runtime, Span, release_key
@@ -26,7 +27,7 @@ Status = Literal["read", "retired", "future", "gap", "never"]
 _RELEASE: Final = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?")
 
 
-class UnknownReleaseError(ValueError):
+class UnknownReleaseError(KataConfigError, ValueError):
     """A ``--kata-version`` we have no history for; the message lists the known ones."""
 
 
@@ -106,11 +107,14 @@ class ValueHistory:
 
 
 def parse_release(text: str) -> str:
-    """``3.30``, ``3.30.0`` or ``v3.30.1`` -> ``3.30``, a release we have history for.
+    """``3.30``, ``3.30.0`` or ``v3.30.1`` -> ``3.30``, a release we have history for
+    (``newest``: the newest release we read).
 
     Raises:
         UnknownReleaseError: not a version, or one older or newer than what we read.
     """
+    if text.strip() == "newest":
+        return NEWEST
     match = _RELEASE.fullmatch(text.strip())
     known = sorted({*RELEASES["go"], *RELEASES["rs"]}, key=release_key)
     if match:
