@@ -83,7 +83,6 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
     from kata_config import KataConfigError, load
     from kata_runtime.annotations import PodAnnotationError
     from kata_runtime.plan import Context, UnsupportedHypervisor, build_plan
-    from kata_runtime.trial import try_plan
 
     if trial and str(root) != "/":
         raise options.fail("--try starts the hypervisor on this host: it cannot use --root")
@@ -103,6 +102,8 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
         built = built.with_warnings(notes)
         PLAN_RENDERERS[fmt.value](built, sys.stdout, _where(eff))
         raise typer.Exit(0)
+    from kata_runtime.trial import try_plan  # lazy: only --try needs the runner
+
     result = try_plan(lambda ctx: build_plan(eff, ctx), accel=accel.value,
                       without=tuple(w.value for w in without or ()), timeout=timeout)
     TRY_RENDERERS[fmt.value](result, sys.stdout)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable
-from typing import IO, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from kata_runtime.plan import Arg, Plan
-from kata_runtime.trial import TryResult
+
+if TYPE_CHECKING:  # plan without --try never imports the trial runner (subprocess, tempfile)
+    from kata_runtime.trial import TryResult
 
 
 def _origin(arg: Arg, where: Callable[[str], str]) -> str:
