@@ -100,3 +100,71 @@ def test_x86_go_plan_is_the_worked_example(tmp_path: Path) -> None:
         line = re.sub("<CID>", "3", line).replace("<HEX>", "0000000000000001")
         expected.append(line)
     assert plan.argv() == expected
+
+
+HM = HOST_MIB
+ARCH_FACTS = {
+    # launch-plans.md §1.4 (machine example, maxmem table), §1.6 (arch params), §1.7 (table)
+    "aarch64/runtime-go/configuration-qemu.toml": {
+        "-machine": "virt,usb=off,accel=kvm,gic-version=host,nvdimm=on",
+        "-cpu": "host,pmu=off",
+        "-m": f"2048M,slots=10,maxmem={HM + 1024}M",
+        "-bios": "/usr/share/aavmf/AAVMF_CODE.fd",
+        "append-starts": "iommu.passthrough=0 root=/dev/pmem0p1 rootflags=data=ordered,"
+                         "errors=remount-ro ro rootfstype=ext4 console=hvc0 console=hvc1",
+        "devices": ["pci-bridge,bus=pcie.0,", "pcie-root-port,id=rp0,bus=pcie.0,chassis=0,slot=0"],
+    },
+    "ppc64le/runtime-go/configuration-qemu.toml": {
+        "-machine": "pseries,accel=kvm,usb=off,cap-ail-mode-3=off,nvdimm=on,cap-cfpc=broken,"
+                    "cap-sbbc=broken,cap-ibs=broken,cap-large-decr=off,cap-ccf-assist=off",
+        "-cpu": "host,",
+        "-m": f"2048M,slots=10,maxmem={HM // 256 * 256 + 1024}M",
+        "append-starts": "rcupdate.rcu_expedited=1 reboot=k cryptomgr.notests net.ifnames=0 "
+                         "root=/dev/pmem0p1 rootflags=data=ordered,errors=remount-ro ro",
+        "devices": ["pci-bridge,bus=pci.0,", "virtio-blk-pci,disable-modern=false,drive=image-"],
+    },
+    "s390x/runtime-go/configuration-qemu.toml": {
+        "-machine": "s390-ccw-virtio,accel=kvm",
+        "-cpu": "host,",
+        "-m": f"2048M,slots=10,maxmem={HM}M",
+        "append-starts": "root=/dev/vda1 rootflags=data=ordered,errors=remount-ro ro "
+                         "rootfstype=ext4 quiet",
+        "devices": ["virtio-serial-ccw,id=serial0,devno=fe.0.0001", "devno=fe.0.0002",
+                    "virtio-scsi-ccw,id=scsi0,devno=fe.0.0003", "devno=fe.0.0004",
+                    "vhost-user-fs-ccw,chardev=char-0000000000000001,tag=kataShared,"
+                    "queue-size=1024,devno=fe.0.0005"],
+    },
+    "x86_64/runtime-rs/configuration-qemu-runtime-rs.toml": {
+        "-machine": "q35,accel=kvm,nvdimm=on,kernel_irqchip=on,"
+                    "memory-backend=entire-guest-memory-share",
+        "-cpu": "host,pmu=off",
+        "-m": f"2G,slots=10,maxmem={HM // 1024}G",
+        "-smp": f"1,maxcpus={HOST_CPUS}",
+        "append-starts": "reboot=k panic=1 systemd.unit=kata-containers.target",
+        "devices": ["virtio-rng-pci,rng=rng0", "pci-bridge,bus=pcie.0,", "virtio-scsi-pci,id=scsi0",
+                    "vhost-vsock-pci,vhostfd=4,guest-cid=3", "vhost-user-fs-pci,chardev=virtiofsd",
+                    "nvdimm,memdev=TODO,unarmed=on", "virtio-serial-pci,id=serial0"],
+    },
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("case", sorted(ARCH_FACTS))
+def test_arch_facts_match_launch_plans(case: str, tmp_path: Path) -> None:
+    """Each arch's arguments as launch-plans.md states them (the golden files hold the rest)."""
+    require_corpus()
+    facts = ARCH_FACTS[case]
+    _, plan = plan_on_root(tmp_path, SHARED / "corpus" / "kata-upstream" / "rendered" / case)
+    pairs = [(a.option, a.value) for a in plan.args if a.value is not None]
+    values = dict(reversed(pairs))  # the first -machine, not s390x's memory-backend one
+    for option in ("-machine", "-cpu", "-m", "-bios", "-smp"):
+        if option in facts:
+            assert values[option] == facts[option], option
+    assert values["-append"].startswith(facts["append-starts"])
+    devices = [v for o, v in pairs if o == "-device"]
+    found = iter(devices)  # in this order
+    for want in facts["devices"]:
+        assert any(want in d for d in found), f"{want} missing or out of order in {devices}"
+    if case.startswith("s390x"):
+        assert not any("rng" in d for d in devices)  # never on s390x (CPACF)
+        assert ("-machine", "memory-backend=dimm1") in pairs
