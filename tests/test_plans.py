@@ -168,3 +168,58 @@ def test_arch_facts_match_launch_plans(case: str, tmp_path: Path) -> None:
     if case.startswith("s390x"):
         assert not any("rng" in d for d in devices)  # never on s390x (CPACF)
         assert ("-machine", "memory-backend=dimm1") in pairs
+
+
+TEE_CASES = {
+    # launch-plans.md §1.8 (Go) and §2 (runtime-rs): the host, not the file, picks the TEE
+    "runtime-go/configuration-qemu-tdx.toml": ("tdx", {
+        "-machine": "q35,accel=kvm,kernel_irqchip=split,confidential-guest-support=tdx",
+        "-object": '{"qom-type":"tdx-guest","id":"tdx","quote-generation-socket":'
+                   '{"type":"vsock","cid":"2","port":"4050"}}',
+        "-bios": "/usr/share/ovmf/OVMF.inteltdx.fd", "-m": "2048M", "-smp": "1,cores=1,threads=1",
+    }),
+    "runtime-rs/configuration-qemu-tdx-runtime-rs.toml": ("tdx", {
+        "-machine": "q35,accel=kvm,kernel_irqchip=split,memory-backend=entire-guest-memory,"
+                    "confidential-guest-support=tdx",
+        "-object": '{"qom-type":"tdx-guest","id":"tdx","sept-ve-disable":true,'
+                   '"quote-generation-socket":{"type":"vsock","cid":"2","port":"4050"}}',
+        "-bios": "/usr/share/ovmf/OVMF.inteltdx.fd", "-m": "2G", "-smp": "1",
+    }),
+    "runtime-go/configuration-qemu-snp.toml": ("sev_snp", {
+        "-machine": "q35,accel=kvm,kernel_irqchip=split,confidential-guest-support=snp",
+        "-cpu": "EPYC-v4,pmu=off",
+        "-object": "sev-snp-guest,id=snp,cbitpos=51,reduced-phys-bits=1,kernel-hashes=on,"
+                   "policy=196608",
+        "-bios": "/usr/share/ovmf/AMDSEV.fd",
+    }),
+    "runtime-rs/configuration-qemu-snp-runtime-rs.toml": ("sev_snp", {
+        "-machine": "q35,accel=kvm,kernel_irqchip=split,memory-backend=entire-guest-memory,"
+                    "confidential-guest-support=snp",
+        "-cpu": "EPYC-v4,pmu=off",
+        "-object": "sev-snp-guest,id=snp,cbitpos=51,reduced-phys-bits=1,kernel-hashes=on,"
+                   "policy=0x30000",
+        "-bios": "/usr/share/ovmf/AMDSEV.fd", "-m": "2G",
+    }),
+}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("case", sorted(TEE_CASES))
+def test_confidential_guest_objects(case: str, tmp_path: Path) -> None:
+    require_corpus()
+    flag, facts = TEE_CASES[case]
+    module = "kvm_intel" if flag == "tdx" else "kvm_amd"
+    param = tmp_path / "sys" / "module" / module / "parameters" / flag
+    param.parent.mkdir(parents=True)
+    param.write_text("Y\n")
+    _, plan = plan_on_root(tmp_path, SHARED / "corpus/kata-upstream/rendered/x86_64" / case)
+    values: dict[str, str] = {}
+    for arg in plan.args:
+        protection = arg.value is not None and arg.value.startswith(("sev", '{"qom-type"'))
+        if arg.value is not None and (arg.option != "-object" or protection):
+            values.setdefault(arg.option, arg.value)
+    assert {k: values.get(k) for k in facts} == facts
+    assert not any("neither TDX nor SEV-SNP" in w for w in plan.warnings)
+    assert "nvdimm=on" not in values["-machine"]
+    has_rng = any(a.value and "rng-random" in a.value for a in plan.args)
+    assert has_rng == (plan.flavour == "rs")  # Go skips RNG for a confidential guest, rs not

@@ -18,6 +18,10 @@ from kata_runtime.plan.qemu_rs_memory import machine_memory, rootfs
 from kata_runtime.plan.qemu_state import QemuState, hv, new_state
 from kata_runtime.plan.shared_fs import rs_shared_fs
 
+_SE_DROPS = frozenset({"reboot", "systemd.unit", "systemd.mask", "root", "rootflags",
+                       "rootfstype"})
+"""Parameters runtime-rs removes for an s390x Secure Execution guest (its image boots itself)."""
+
 
 def _kernel(st: QemuState, iommu: tuple[str, ...]) -> list[Arg]:
     h = st.eff.hypervisor
@@ -35,6 +39,10 @@ def _kernel(st: QemuState, iommu: tuple[str, ...]) -> list[Arg]:
                                hv("guest_extension_images")))
     if iommu:
         pieces.append(kp.Piece(iommu, hv("enable_iommu")))
+    if st.tee == "se":
+        pieces = [kp.Piece(tuple(p for p in piece.params
+                                 if p.partition("=")[0] not in _SE_DROPS), piece.keys, piece.rule)
+                  for piece in pieces]
     pieces.append(kp.Piece(("console=hvc0",), (), "added with the console device"))
     out = [Arg("-kernel", h.kernel, hv("kernel"))]
     if h.initrd:

@@ -46,7 +46,7 @@ def rootfs(st: QemuState, nvdimm: bool, bus: str) -> list[Arg]:
 def machine_memory(st: QemuState, nvdimm: bool, virtio_fs: bool) -> tuple[Arg, Arg, Arg]:
     """``-machine``, ``-m`` and the guest RAM backend ``-object`` it names."""
     h = st.eff.hypervisor
-    irqchip = "split" if (h.enable_iommu or st.tee == "snp") else "on"
+    irqchip = "split" if (h.enable_iommu or st.tee in ("snp", "tdx")) else "on"
     mem = h.default_memory
     slots, maxmem = (0, 0) if st.tee else (h.memory_slots, h.default_maxmemory)
     if virtio_fs and not (h.vm_rootfs_driver in ("nvdimm", "virtio-pmem") or h.enable_virtio_mem):
@@ -63,7 +63,7 @@ def machine_memory(st: QemuState, nvdimm: bool, virtio_fs: bool) -> tuple[Arg, A
     machine = [st.machine, "accel=kvm"]
     if h.machine_accelerators:
         machine.append(h.machine_accelerators)
-    if nvdimm and st.machine != "microvm":
+    if nvdimm and st.machine != "microvm" and not st.tee:  # protection turns NVDIMM off
         machine.append("nvdimm=on")
     machine += [f"kernel_irqchip={irqchip}", f"memory-backend={backend_id}"]
     if st.tee:

@@ -37,7 +37,11 @@ def _tdx(st: QemuState) -> list[Arg]:
         address = {"type": "unix", "path": QGS_SOCKET}
     else:
         address = {"type": "vsock", "cid": "2", "port": "4050"}
-    body = {"qom-type": "tdx-guest", "id": "tdx", "quote-generation-socket": address}
+    body: dict[str, object] = {"qom-type": "tdx-guest", "id": "tdx"}
+    if st.eff.flavour == "rs":
+        # runtime-rs always disables EPT-violation #VE conversion (Linux TD guests need it)
+        body["sept-ve-disable"] = True
+    body["quote-generation-socket"] = address
     return [Arg("-object", json.dumps(body, separators=(",", ":")),
                 hv("confidential_guest", "tdx_quote_generation_service_socket_port"),
                 "TDX chosen because the host offers it")]
@@ -46,15 +50,20 @@ def _tdx(st: QemuState) -> list[Arg]:
 def _sev(st: QemuState, snp: bool) -> list[Arg]:
     h = st.eff.hypervisor
     keys = hv("confidential_guest", "sev_snp_guest")
+    rs = st.eff.flavour == "rs"
     if not snp:
-        return [
-            Arg("-object", f"sev-guest,id=sev,cbitpos={CBITPOS},reduced-phys-bits=1", keys,
-                RUNTIME_STATE + " (cbitpos from host CPUID)"),
-            Arg("-drive", f"if=pflash,format=raw,readonly=on,file={h.firmware}",
-                hv("firmware"), "SEV boots its firmware from a pflash drive, not -bios"),
-        ]
+        sev = Arg("-object", f"sev-guest,id=sev,cbitpos={CBITPOS},reduced-phys-bits=1", keys,
+                  RUNTIME_STATE + " (cbitpos from host CPUID)")
+        if rs:  # runtime-rs boots SEV firmware with -bios, right after the object
+            return [sev]
+        return [sev, Arg("-drive", f"if=pflash,format=raw,readonly=on,file={h.firmware}",
+                         hv("firmware"), "SEV boots its firmware from a pflash drive, not -bios")]
     parts = ["sev-snp-guest", "id=snp", f"cbitpos={CBITPOS}", "reduced-phys-bits=1",
              "kernel-hashes=on"]
+    if rs:  # runtime-rs: policy always, in hex; no id-block/id-auth
+        parts.append(f"policy={h.snp_guest_policy:#x}")
+        return [Arg("-object", ",".join(parts), (*keys, *hv("snp_guest_policy")),
+                    RUNTIME_STATE + " (cbitpos from host CPUID)")]
     if h.snp_id_block and h.snp_id_auth:
         parts += [f"id-block={h.snp_id_block}", f"id-auth={h.snp_id_auth}"]
         keys += hv("snp_id_block", "snp_id_auth")
