@@ -38,16 +38,28 @@ def migrate(
         Path | None, typer.Option(help="Write the result here instead.", show_default=False)
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.text,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write the result even when the target runtime would refuse it.")
+    ] = False,
+    kata_version: options.KataVersion = None,
     quiet: options.Quiet = False,
 ) -> None:
     """Convert PATH to the other runtime, keeping comments and layout.
 
     Prints every change and every setting that cannot be carried over. Without --write or
-    --output the converted file goes to stdout and the report to stderr.
+    --output the converted file goes to stdout and the report to stderr. When the result
+    would still not load under the target runtime (kata-config validate finds errors), exit 1,
+    name each blocker and write nothing unless --force.
     """
     from kata_cli.render import wants_colour
     from kata_cli.render.diff import MIGRATE_RENDERERS
-    from kata_config import AtomicWriteError, MigrateError, atomic_write, migrate_file
+    from kata_config import (
+        AtomicWriteError,
+        MigrateBlocked,
+        MigrateError,
+        atomic_write,
+        migrate_file,
+    )
 
     if write and output:
         raise options.fail("pass either --write or --output, not both")
@@ -58,11 +70,18 @@ def migrate(
         output = None  # '-': the converted file to stdout, the report to stderr
     elif output is not None and _same_file(output, path):
         output, write = None, True  # writing over the input is --write: keep a backup
+    release = options.resolve_release(kata_version)
     try:
-        result = migrate_file(path, to.value)
+        result = migrate_file(path, to.value, release=release)
+    except MigrateBlocked as err:
+        raise options.fail(f"{path} cannot be migrated: {err}", 1) from None
     except MigrateError as err:
         raise options.fail(str(err)) from None
     report = sys.stdout if (write or output) else sys.stderr
+    if result.blockers and not force:
+        MIGRATE_RENDERERS[fmt.value](result, report, wants_colour(report))
+        raise options.fail(f"{len(result.blockers)} blocker(s): {to.value} would refuse the "
+                           "result, so nothing was written (--force writes it anyway)", 1)
     try:
         if output:
             atomic_write(output, result.text)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from kata_config.inputs import InputError, check_input, read_input
     from kata_config.keys.history import UnknownReleaseError
     from kata_config.keys.history import parse_release as kata_release
-    from kata_config.migrate import MigrateError, Migration, migrate_file
+    from kata_config.migrate import MigrateBlocked, MigrateError, Migration, migrate_file
     from kata_config.migrate import Step as MigrationStep
     from kata_config.pipeline import validate
     from kata_config.probes.base import CheckResult, Status
@@ -81,6 +81,7 @@ _LAZY: Final[dict[str, str]] = {
     "Location": "kata_config.findings",
     "MaxMem": "kata_config.arch.qemu",
     "MemAgentSettings": "kata_config.effective.sections",
+    "MigrateBlocked": "kata_config.migrate",
     "MigrateError": "kata_config.migrate",
     "Migration": "kata_config.migrate",
     "MigrationStep": "kata_config.migrate:Step",
@@ -149,6 +150,7 @@ __all__ = [
     "Location",
     "MaxMem",
     "MemAgentSettings",
+    "MigrateBlocked",
     "MigrateError",
     "Migration",
     "MigrationStep",

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from kata_config import migrate_fixes as fixes
+from kata_config.findings import Finding
 from kata_config.inputs import InputError, read_input
+from kata_config.keys.history import NEWEST
 from kata_config.keys.spec import HYPERVISOR_NAMES, Runtime
-from kata_config.migrate_guard import MigrateError, check_layout, check_toml
+from kata_config.migrate_guard import MigrateBlocked, MigrateError, check_layout, check_toml
 from kata_config.stock.keypath import spec_for
 
 if TYPE_CHECKING:
@@ -72,11 +75,21 @@ class Migration:
     hypervisor: str
     text: str
     steps: tuple[Step, ...]
+    blockers: tuple[Finding, ...] = ()
+    """Errors ``validate`` finds in ``text`` for the target runtime: reasons it would refuse
+    the file; a file with blockers is written only on request (``--force``)."""
 
     @property
     def lost(self) -> tuple[Step, ...]:
         """Settings that could not be carried over."""
         return tuple(s for s in self.steps if s.kind == "dropped")
+
+    def counts(self) -> dict[str, int]:
+        """How many steps of each kind (renamed, converted, ..., dropped)."""
+        out: dict[str, int] = {}
+        for step in self.steps:
+            out[step.kind] = out.get(step.kind, 0) + 1
+        return out
 
 
 class _Edit:
@@ -342,7 +355,8 @@ def _drop_unsupported(e: _Edit) -> None:
             del table[key]
 
 
-def migrate_text(text: str, to: Runtime, source: str = "<input>") -> Migration:
+def migrate_text(text: str, to: Runtime, source: str = "<input>", *,
+                 release: str = NEWEST) -> Migration:
     """Migrate one configuration's text to runtime ``to``.
 
     Raises:
@@ -368,15 +382,20 @@ def migrate_text(text: str, to: Runtime, source: str = "<input>") -> Migration:
         raise MigrateError(f"{source} has no [hypervisor.<name>] table to migrate")
     if hv not in HYPERVISOR_NAMES[to]:
         known = ", ".join(HYPERVISOR_NAMES[to])
-        raise MigrateError(f"{_NAMES[to]} has no {hv} hypervisor (it knows: {known})")
+        raise MigrateBlocked(f"{_NAMES[to]} has no {hv} hypervisor (it knows: {known}); "
+                             "nothing to convert it to")
     agents = [k for k, v in (data.get("agent") or {}).items() if isinstance(v, dict)]
     e = _Edit(doc, to, hv, agents)
     forward = to == "rs"
     try:
+        fixes.retired_tables(e)
+        fixes.retired_keys(e)
         for step in (_renames, _units, _moves, _force_guest_pull, _block_drivers, _factory):
             step(e, forward)
         if forward:
             _selectors(e)
+        fixes.retired_values(e)
+        fixes.required_values(e)
         _drop_unsupported(e)
         out = tomlkit.dumps(doc)
     except (TOMLKitError, AttributeError, KeyError, TypeError) as err:
@@ -386,11 +405,14 @@ def migrate_text(text: str, to: Runtime, source: str = "<input>") -> Migration:
             raise MigrateError(f"cannot convert {source} while keeping its layout: {err}") \
                 from None
         raise
-    return Migration(source, frm, to, hv, out, tuple(e.steps))
+    arch = fixes.file_arch(data["hypervisor"][hv])
+    return Migration(source, frm, to, hv, out, tuple(e.steps),
+                     fixes.blockers(out, to, arch, source, release))
 
 
-def migrate_file(path: Path, to: Runtime) -> Migration:
-    """Migrate the file at ``path`` (drop-ins in config.d/ are separate files: migrate each)."""
+def migrate_file(path: Path, to: Runtime, *, release: str = NEWEST) -> Migration:
+    """Migrate the file at ``path`` (drop-ins in config.d/ are separate files: migrate each);
+    ``blockers`` are the errors ``release`` of the target runtime would find in the result."""
     try:
         text = read_input(path, "input").decode("utf-8")
     except InputError as err:
@@ -398,7 +420,7 @@ def migrate_file(path: Path, to: Runtime) -> Migration:
     except UnicodeDecodeError as err:
         raise MigrateError(f"cannot read {path}: byte {err.start} is not valid UTF-8; "
                            "TOML files must be UTF-8 encoded") from None
-    return migrate_text(text, to, str(path))
+    return migrate_text(text, to, str(path), release=release)
 
 
 def touched_keys(migration: Migration) -> set[str]:
@@ -412,6 +434,7 @@ def explains(migration: Migration, key: str) -> bool:
 
 
 __all__ = [
+    "MigrateBlocked",
     "MigrateError",
     "Migration",
     "Step",

@@ -15,6 +15,11 @@ class MigrateError(ValueError):
     """The file cannot be migrated (bad TOML, no hypervisor the target knows); says why."""
 
 
+class MigrateBlocked(MigrateError):
+    """The file is a configuration, but the target runtime cannot run it at all (it has no
+    such hypervisor): a blocker rather than a usage error."""
+
+
 def check_toml(text: str, source: str) -> None:
     """Refuse invalid TOML (duplicate keys included) with tomllib's position, before tomlkit."""
     try:

@@ -147,7 +147,8 @@ def test_schema_output(tmp_path: Path) -> None:
 
 def test_migrate_write_goes_through_kata_deploys_symlink(tmp_path: Path) -> None:
     real = tmp_path / "configuration-qemu.toml"
-    real.write_text('[hypervisor.qemu]\npath = "/usr/bin/qemu"\n[agent.kata]\n[runtime]\n')
+    real.write_text('[hypervisor.qemu]\npath = "/usr/bin/qemu"\nkernel = "/vmlinux"\n'
+                    'image = "/kata.img"\n[agent.kata]\n[runtime]\n')
     link = tmp_path / "configuration.toml"
     link.symlink_to(real.name)
     code, _, err = run("migrate", str(link), "--to", "rs", "--write")

@@ -24,6 +24,8 @@ SMALL = """\
 [hypervisor.qemu]
 # keep me
 seccompsandbox = "on"  # trailing note
+kernel = "/usr/share/kata-containers/vmlinux.container"
+image = "/usr/share/kata-containers/kata-containers.img"
 block_device_driver = "virtio-blk"
 disable_image_nvdimm = true
 

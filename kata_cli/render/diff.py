@@ -125,8 +125,12 @@ def render_migration_text(m: Migration, stream: IO[str], colour: bool = False) -
         what = s.key if s.target in (None, s.key) else f"{s.key} -> {s.target}"
         value = f" = {_fmt(s.new)}" if s.kind in ("added", "converted", "changed") else ""
         lines.append([(f"  {s.kind:<9} ", style), (what + value, ""), (f"  # {s.reason}", "dim")])
+    for b in m.blockers:
+        lines.append([("  blocker   ", "red"), (f"{b.rule_id}: {b.message}", "")])
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(m.counts().items()))
     lost = len(m.lost)
-    lines.append([(f"{len(m.steps)} steps, {lost} setting(s) not carried over", "bold")])
+    lines.append([(f"{len(m.steps)} steps ({counts or 'none'}), {lost} setting(s) not carried "
+                   f"over, {len(m.blockers)} blocker(s)", "bold")])
     _emit(lines, stream, colour)
 
 
@@ -150,7 +154,10 @@ def migration_json(m: Migration) -> dict[str, Any]:
         "to": m.to_runtime,
         "hypervisor": m.hypervisor,
         "steps": steps,
+        "counts": m.counts(),
         "lost": [s.key for s in m.lost],
+        "blockers": [{"rule": b.rule_id, "message": b.message, "key": b.location.key}
+                     for b in m.blockers],
     }
 
 
