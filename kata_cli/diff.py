@@ -26,6 +26,7 @@ def diff(
             help="Configuration file, or a directory holding configuration.toml and config.d/."
         ),
     ],
+    *,
     against: Annotated[
         str | None,
         typer.Option(
@@ -36,10 +37,12 @@ def diff(
     arch: options.Arch = None,
     runtime: options.Runtime = options.RuntimeOption.auto,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    quiet: options.Quiet = False,
 ) -> None:
     """Show the semantic differences of the effective configuration from a baseline.
 
-    Exit 0 when there are none, 1 when there are, 2 on an error (as diff(1) does).
+    Exit 0 when there are none, 1 when there are, 2 on an error (as diff(1) does); with
+    --quiet only the exit status says which (as diff -q).
     """
     from kata_cli.render import wants_colour
     from kata_cli.render.diff import DIFF_RENDERERS
@@ -52,7 +55,8 @@ def diff(
         result = diff_config(path, against, rt, target_arch)  # type: ignore[arg-type]
     except (DiffError, UnknownArchError, LookupError) as err:
         raise options.fail(str(err)) from None
-    DIFF_RENDERERS[fmt.value](result, sys.stdout, wants_colour())
+    if not quiet:
+        DIFF_RENDERERS[fmt.value](result, sys.stdout, wants_colour())
     raise typer.Exit(1 if result.changes else 0)
 
 

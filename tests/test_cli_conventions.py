@@ -166,3 +166,12 @@ def test_completion_script_is_available() -> None:
                           check=False)
     assert done.returncode == 0
     assert "complete -o default -F _kata_config_completion kata-config" in done.stdout
+
+
+def test_every_command_has_quiet() -> None:
+    for command in (["validate"], ["check"], ["diff"], ["migrate"], ["snapshot"], ["schema"],
+                    ["defaults", "write"]):
+        _, out, _ = run(*command, "--help", env={"TERM": "dumb", "COLUMNS": "200"})
+        assert "--quiet" in out, command
+    code, out, err = run("diff", "--quiet", str(TYPO))
+    assert (code, out, err) == (1, "", "")
