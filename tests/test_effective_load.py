@@ -197,3 +197,18 @@ def test_runtime_rs_adjusts_again_after_changes(tmp_path: Path) -> None:
     assert changed.hypervisor.default_vcpus == 4.0
     origin = changed.origin("hypervisor.default_vcpus")
     assert (origin.kind, origin.previous) == ("normalised", 64.0)
+
+
+def test_runtime_rs_resolves_bind_mounts_and_extension_images(tmp_path: Path) -> None:
+    text = RS_QEMU.replace('agent_name = "kata"\n', 'agent_name = "kata"\n'
+                           'sandbox_bind_mounts = ["/srv/link:ro", "/srv/missing"]\n')
+    text = text.replace("[agent.kata]", '[[hypervisor.qemu.guest_extension_images]]\n'
+                        'name = "tools"\npath = "/srv/link"\n\n[agent.kata]')
+    root = _host(tmp_path, text)
+    (root / "srv/data").mkdir(parents=True)
+    (root / "srv/link").symlink_to("data")
+    eff = load(CONF, root=root, arch="x86_64")
+    assert eff.runtime.sandbox_bind_mounts == ("/srv/link:ro", "/srv/missing")  # one is missing
+    assert "does not exist" in eff.origin("runtime.sandbox_bind_mounts").note
+    assert eff.hypervisor.guest_extension_images[0].path == "/srv/data"
+    assert eff.origin("hypervisor.guest_extension_images[0].name").line is not None

@@ -9,6 +9,7 @@ Differences from 3.30.0 are named in the step's fact.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
 from kata_config.effective.normalise import (
@@ -77,6 +78,20 @@ def _block_on(ctx: StepContext) -> bool:
 
 def _resolve_each(value: Any, ctx: StepContext) -> tuple[str, ...]:
     return tuple(resolve_path(item, ctx) for item in value)
+
+
+def _resolve_bind_mounts(value: Any, ctx: StepContext) -> tuple[str, ...]:
+    # an entry may end in ":ro" or ":rw"; the path before it is resolved, the mode kept
+    out = []
+    for entry in value:
+        mode = next((m for m in (":ro", ":rw") if entry.endswith(m)), "")
+        out.append(resolve_path(entry.removesuffix(mode), ctx) + mode)
+    return tuple(out)
+
+
+def _resolve_images(value: Any, ctx: StepContext) -> tuple[Any, ...]:
+    return tuple(replace(image, path=resolve_path(image.path, ctx)) if image.path else image
+                 for image in value)
 
 
 def _host_cpus(_value: Any, ctx: StepContext) -> float:
@@ -215,8 +230,13 @@ GENERIC: Final[tuple[Step, ...]] = (
          lambda v, c: not v and _fs_on(c) and c.get("hypervisor.virtio_fs_cache_size") != 0,
          const(True), "a non-zero virtio_fs_cache_size turns virtio_fs_is_dax on"),
     _paths("hypervisor.prefetch_list_path"),
+    Step("hypervisor.guest_extension_images", lambda v, _c: bool(v), _resolve_images,
+         "runtime-rs makes each extension image's path absolute and follows its symlinks "
+         "(since 4.0)"),
     Step("runtime.internetworking_model", is_empty, const("tcfilter"),
          "an empty internetworking_model means tcfilter"),
+    Step("runtime.sandbox_bind_mounts", lambda v, _c: bool(v), _resolve_bind_mounts,
+         "runtime-rs resolves each sandbox bind mount's path (keeping a :ro or :rw suffix)"),
 )
 """What every hypervisor table gets after its plugin, in upstream's order."""
 
