@@ -123,6 +123,11 @@ def try_plan(
     missing = _helpers_missing(preview, without)
     if missing:
         return TryResult(False, binary, 2, explanation=missing)
+    here = os.uname().machine
+    if accel == "kvm" and preview.arch != here:
+        return TryResult(False, binary, 2, explanation=(
+            f"KVM runs only {here} guests on this {here} host, and the plan is for "
+            f"{preview.arch}; --accel tcg tries it under emulation instead"))
     if accel == "kvm":
         ok, why = kvm_usable()
         if not ok:

@@ -39,7 +39,7 @@ CAUSES: Final = (
        r"pivot_root.*Operation not permitted)",
        "virtiofsd sandboxes itself in namespaces, which needs root (CAP_SYS_ADMIN) as it has "
        "under the runtime: run --try as root, or try without it: --without virtio-fs."),
-    _c("virtiofsd-option", r"(fuse: unknown option\(s\): `([^']*)'|"
+    _c("virtiofsd-option", r"(?:fuse: unknown option\(s\): `([^']*)'|"
        r"unexpected argument '([^']*)' found)",
        "virtiofsd does not understand {0}: virtio_fs_extra_args (or the daemon's version) "
        "does not match the virtiofsd at virtio_fs_daemon; Kata ships the Rust virtiofsd."),
@@ -56,6 +56,9 @@ CAUSES: Final = (
     _c("kvm", r"(Could not access KVM kernel module|failed to initialize kvm|/dev/kvm)",
        "KVM is not usable here: load kvm_intel or kvm_amd and check /dev/kvm permissions, or "
        "try with --accel tcg (slow, for checking the command line only)."),
+    _c("accel", r"invalid accelerator (\w+)",
+       "this QEMU ({version}) cannot use the {0} accelerator for this guest architecture; "
+       "try with --accel tcg."),
     _c("cpu-host-tcg", r"CPU model 'host' requires KVM",
        "-cpu host needs KVM; --accel tcg swaps it for 'max'."),
     _c("machine", r"(unsupported machine type|machine type .* not supported|"
