@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from kata_config.atomic import AtomicWriteError, atomic_write
     from kata_config.diff import Change as DiffChange
     from kata_config.diff import DiffError, DiffResult, diff_config
+    from kata_config.discovery import Candidate, Discovery, RuntimeHandler, discover
     from kata_config.effective.hostfacts import HostFacts
     from kata_config.effective.keyinfo import KeyInfo, catalogue
     from kata_config.effective.loader import load
@@ -61,12 +62,14 @@ _LAZY: Final[dict[str, str]] = {
     "AgentSettings": "kata_config.effective.sections",
     "ArchSpec": "kata_config.arch",
     "AtomicWriteError": "kata_config.atomic",
+    "Candidate": "kata_config.discovery",
     "Change": "kata_config.effective.origin",
     "CheckResult": "kata_config.probes.base",
     "ConfigNotFound": "kata_config.errors",
     "DiffChange": "kata_config.diff:Change",
     "DiffError": "kata_config.diff",
     "DiffResult": "kata_config.diff",
+    "Discovery": "kata_config.discovery",
     "Effective": "kata_config.effective.model",
     "FactorySettings": "kata_config.effective.sections",
     "Finding": "kata_config.findings",
@@ -93,6 +96,7 @@ _LAZY: Final[dict[str, str]] = {
     "RootlessUserSettings": "kata_config.effective.sections",
     "Rule": "kata_config.findings",
     "RuleDoc": "kata_config.rules",
+    "RuntimeHandler": "kata_config.discovery",
     "RuntimeSettings": "kata_config.effective.sections",
     "Severity": "kata_config.findings",
     "SharedMount": "kata_config.effective.sections",
@@ -111,6 +115,7 @@ _LAZY: Final[dict[str, str]] = {
     "check_ids": "kata_config.hostcheck",
     "check_input": "kata_config.inputs",
     "diff_config": "kata_config.diff",
+    "discover": "kata_config.discovery",
     "extract_snapshot": "kata_config.snapshot",
     "kata_release": "kata_config.keys.history:parse_release",
     "load": "kata_config.effective.loader",
@@ -130,12 +135,14 @@ __all__ = [
     "AgentSettings",
     "ArchSpec",
     "AtomicWriteError",
+    "Candidate",
     "Change",
     "CheckResult",
     "ConfigNotFound",
     "DiffChange",
     "DiffError",
     "DiffResult",
+    "Discovery",
     "Effective",
     "FactorySettings",
     "Finding",
@@ -162,6 +169,7 @@ __all__ = [
     "RootlessUserSettings",
     "Rule",
     "RuleDoc",
+    "RuntimeHandler",
     "RuntimeSettings",
     "Severity",
     "SharedMount",
@@ -182,6 +190,7 @@ __all__ = [
     "check_ids",
     "check_input",
     "diff_config",
+    "discover",
     "extract_snapshot",
     "kata_release",
     "load",

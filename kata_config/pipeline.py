@@ -12,8 +12,8 @@ from kata_config.arch import canonical_arch, host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
 from kata_config.keys.history import NEWEST, clamp
-from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
 from kata_config.model import KataConfig, detect_runtime
+from kata_config.probes.host import HostRoot
 from kata_config.reader import Loaded, load_config
 from kata_config.schema import check_schema
 
@@ -26,25 +26,6 @@ def all_checks() -> tuple[tuple[Rule, Check], ...]:
     from kata_config.validators import CHECKS
 
     return (*compat.CHECKS, *CHECKS)
-
-
-def config_candidates(runtime: RuntimeChoice, env: Mapping[str, str]) -> list[Path]:
-    """Where Kata looks for its configuration, in its order (KATA_CONF_FILE first)."""
-    paths = [env["KATA_CONF_FILE"]] if env.get("KATA_CONF_FILE") else []
-    if runtime == "rs":
-        paths += [*RS_CONFIG_PATHS, *GO_CONFIG_PATHS]
-    else:
-        paths += [*GO_CONFIG_PATHS, *RS_CONFIG_PATHS]
-    return [Path(p) for p in paths]
-
-
-def find_config(runtime: RuntimeChoice = "auto", env: Mapping[str, str] | None = None
-                ) -> Path | None:
-    """The configuration file Kata itself would load, or None when there is none."""
-    for candidate in config_candidates(runtime, os.environ if env is None else env):
-        if candidate.exists():
-            return candidate
-    return None
 
 
 def _stamp(rule: Rule, issues: Iterable[Issue], loaded: Loaded) -> Iterator[Finding]:
@@ -103,10 +84,14 @@ def _comment_placeholders(loaded: Loaded) -> Iterator[Finding]:
 
 
 def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None = None,
-                  dropins: bool = True, release: str = NEWEST) -> Report:
+                  dropins: bool = True, release: str = NEWEST, *,
+                  host: HostRoot | None = None) -> Report:
     """Validate one configuration (file or directory, with its drop-ins) into a report, as
-    ``release`` (``"3.30"``, default the newest we know) would load it."""
-    loaded = load_config(Path(path), dropins=dropins)
+    ``release`` (``"3.30"``, default the newest we know) would load it.
+
+    With ``host``, ``path`` is a path inside that host root and every read goes through it.
+    """
+    loaded = load_config(Path(path), dropins=dropins, host=host)
     target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
     findings = findings_for(loaded, target, normalize(arch) if arch else host_arch(),
                             release=release)
@@ -115,32 +100,40 @@ def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None 
 
 def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
              runtime: RuntimeChoice = "auto", arch: str | None = None,
-             env: Mapping[str, str] | None = None, kata_version: str | None = None) -> Report:
+             env: Mapping[str, str] | None = None, kata_version: str | None = None,
+             root: str | os.PathLike[str] = "/", runtime_class: str | None = None) -> Report:
     """Validate configurations statically (each with its ``config.d/`` drop-ins) into one report.
 
     Args:
-        paths: files, or directories holding ``configuration.toml``; None or empty validates
-            the file Kata would load (``KATA_CONF_FILE`` in ``env``, then the built-in paths).
-        runtime: ``"go"``, ``"rs"`` or ``"auto"`` (per file, from its ``[runtime]`` table).
+        paths: files, or directories holding ``configuration.toml`` (paths inside ``root``);
+            None or empty validates the file Kata would load (``discover()``).
+        runtime: ``"go"``, ``"rs"`` or ``"auto"`` (the runtime class's shim, else per file
+            from its ``[runtime]`` table).
         arch: the arch to check for (``x86_64``, ``arm64``, ...); default: this machine's.
+        env: the shim's environment for ``KATA_CONF_FILE`` (see ``discover``).
         kata_version: the Kata release whose behaviour counts (``"3.30"``); default: the
             newest release kata-config knows.
+        root: the host root the files are read below (``/``: this machine).
+        runtime_class: validate the file this RuntimeClass handler loads.
 
     Raises:
         ConfigNotFound: no paths were given and Kata would find no configuration either.
         KataConfigError: an unknown arch or Kata release.
     """
+    from kata_config.discovery import discover
     from kata_config.errors import ConfigNotFound
 
     target = canonical_arch(arch)
     if not paths:
-        found = find_config(runtime, env)
-        if found is None:
-            raise ConfigNotFound("no configuration found (KATA_CONF_FILE, /etc/kata-containers, "
-                                 "/usr/share/defaults/kata-containers, /opt/kata)")
-        paths = [found]
+        found = discover(runtime=runtime, root=root, runtime_class=runtime_class, env=env)
+        if found.path is None:
+            raise ConfigNotFound(found.error or "no configuration found", found)
+        paths = [found.path]
+        if runtime == "auto" and found.handler is not None:
+            runtime = found.flavour  # the handler's shim loads it, whatever the file says
+    reader = HostRoot(root)
     return validate_files([Path(p) for p in paths], runtime, target,
-                          release=_release(kata_version))
+                          release=_release(kata_version), host=None if reader.live else reader)
 
 
 def _release(kata_version: str | None) -> str:
@@ -150,12 +143,13 @@ def _release(kata_version: str | None) -> str:
 
 
 def validate_files(paths: Sequence[Path], runtime: RuntimeChoice = "auto",
-                   arch: str | None = None, release: str = NEWEST) -> Report:
-    """Validate several configurations into one report."""
+                   arch: str | None = None, release: str = NEWEST, *,
+                   host: HostRoot | None = None) -> Report:
+    """Validate several configurations into one report (paths inside ``host`` when given)."""
     findings: list[Finding] = []
     inputs: list[str] = []
     for path in paths:
-        report = validate_file(path, runtime, arch, release=release)
+        report = validate_file(path, runtime, arch, release=release, host=host)
         findings.extend(report.findings)
         inputs.extend(report.inputs)
     return Report.build(findings, inputs)

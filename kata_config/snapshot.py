@@ -186,6 +186,8 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
 
     record: set[str] = set()
     host = HostRoot(source, record=record)
+    # discovery (inside resolve) reads through ``host``, so the config, the links on the way
+    # to it and its config.d listing are all recorded
     resolved = resolve(host, arch, None)
     run_checks(host, arch, config=resolved.config)  # the same pipeline as check_host
     reader = HostRoot(source)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kata_config.arch import ARCHES, host_arch, normalize
+from kata_config.discovery import Discovery, discover_in
 from kata_config.effective.hostfacts import read_host_facts
 from kata_config.effective.layout import TOP
 from kata_config.effective.model import Effective
@@ -23,7 +24,6 @@ from kata_config.effective.steps import steps_for
 from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
 from kata_config.findings import Finding, Location, Severity
 from kata_config.keys import HYPERVISOR_NAMES
-from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
 from kata_config.model import detect_runtime
 from kata_config.probes.host import HostRoot
 from kata_config.reader import Loaded, load_config
@@ -39,22 +39,31 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
 
     Args:
         path: the main file (or a directory holding ``configuration.toml``); with
-            ``root`` other than ``/`` it is a path inside that host root. None looks where
-            the runtime looks (``KATA_CONF_FILE`` in ``env``, then the built-in paths).
-        runtime: ``"go"``, ``"rs"`` or ``"auto"`` (from the file's ``[runtime]`` table).
+            ``root`` other than ``/`` it is a path inside that host root. None finds it as
+            the runtime does (``discover()``; the result is ``Effective.discovery``).
+        runtime: ``"go"``, ``"rs"`` or ``"auto"`` (the runtime class's shim, else the
+            file's ``[runtime]`` table).
         arch: the host arch (``x86_64``, ``arm64``, ...); required off the live host when
             the root has no recognisable ``/proc/cpuinfo``.
         root: the host root: ``/`` or a snapshot directory.
+        runtime_class: a RuntimeClass handler whose config path (containerd or CRI-O) to load.
+        env: the shim's environment for ``KATA_CONF_FILE`` (default: this process's on the
+            live host, none under another root).
 
     Raises:
         LoadError: the runtime would refuse to load the file (unreadable, TOML syntax, a
             value of the wrong type, no usable hypervisor or agent table).
-        ConfigNotFound: no path was given and none of the runtime's paths exists.
+        ConfigNotFound: no path was given and the runtime would find no usable file;
+            ``.discovery`` lists every candidate with its reason.
         KataConfigError: an unknown arch, or an arch that cannot be told.
     """
     host = HostRoot(root)
     canonical = _arch(arch, host)
-    shown = _find(path, runtime, host, os.environ if env is None else env, runtime_class)
+    found = None if path is not None else discover_in(
+        host, runtime=runtime, runtime_class=runtime_class, env=env)
+    shown = _find(path, found)
+    if found is not None and found.handler is not None and runtime == "auto":
+        runtime = found.flavour  # the handler's shim loads the file, whatever it looks like
     # the live root reads plain paths, so a relative path means the working directory
     loaded = load_config(shown) if host.live else load_config(shown, host=host)
     if not loaded.ok:
@@ -79,7 +88,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
 
     return Effective(
         flavour, canonical, hv_name, agent_name, **build(out.values), files=loaded.files,
-        host=setting.host, root=str(root), _origins=out.origins, _written=out.written,
+        host=setting.host, root=str(root), discovery=found, _origins=out.origins,
+        _written=out.written,
         _locate=loaded.locate, _setting=setting,
     )
 
@@ -106,23 +116,13 @@ def _arch(arch: str | None, host: HostRoot) -> str:
         raise KataConfigError(str(exc)) from None
 
 
-def _find(path: str | os.PathLike[str] | None, runtime: RuntimeChoice, host: HostRoot,
-          env: Mapping[str, str], runtime_class: str | None) -> str:
-    # Stop-gap until kata_config.discovery lands: KATA_CONF_FILE, then the built-in paths.
+def _find(path: str | os.PathLike[str] | None, found: Discovery | None) -> str:
     if path is not None:
         return os.fspath(path)
-    if runtime_class is not None:
-        raise ConfigNotFound(f"cannot resolve runtime class {runtime_class!r}: config "
-                             "discovery through containerd/CRI-O is not available yet")
-    own, other = ((RS_CONFIG_PATHS, GO_CONFIG_PATHS) if runtime == "rs"
-                  else (GO_CONFIG_PATHS, RS_CONFIG_PATHS))
-    candidates = [env["KATA_CONF_FILE"]] if env.get("KATA_CONF_FILE") else []
-    candidates += [*own, *other]
-    for candidate in candidates:
-        if host.exists(candidate):
-            return candidate
-    raise ConfigNotFound(f"no Kata configuration under {host.root}: looked at "
-                         + ", ".join(candidates))
+    if found is None or found.path is None:
+        reason = found.error if found is not None else None
+        raise ConfigNotFound(reason or "no Kata configuration found", found)
+    return found.path
 
 
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:

@@ -15,13 +15,10 @@ from typing import Any, Final
 
 from kata_config.arch import ARCHES
 from kata_config.arch.base import QEMU_LIKE
-from kata_config.locations import GO_CONFIG_PATHS, RS_CONFIG_PATHS
+from kata_config.discovery import discover_in
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 from kata_config.probes.cpu import read_cpuinfo
 from kata_config.probes.host import HostRoot
-
-SEARCH: Final = tuple(p.lstrip("/") for p in (*GO_CONFIG_PATHS, *RS_CONFIG_PATHS))
-"""Kata's own search order (Go runtime first), relative to the host root."""
 
 PATH_KEYS: Final = ("kernel", "image", "initrd", "firmware", "firmware_volume", "jailer_path",
                     "virtio_fs_daemon")
@@ -40,18 +37,19 @@ class Resolved:
 
 
 def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
-    """Load ``explicit`` or the first config of ``SEARCH`` under ``host``.
+    """Load ``explicit`` or the config Kata would load from ``host`` (``discover``).
 
     ``error`` is set only when an explicitly given file cannot be used (a usage error); a
     broken default config is a FAIL line, and no config at all is a SKIP line.
     """
     if explicit is None:
-        found = next((rel for rel in SEARCH if host.exists(rel)), None)
-        if found is None:
+        found = discover_in(host)
+        if found.resolved is None:
+            tried = ", ".join(c.path for c in found.candidates if c.source == "built-in")
             return Resolved(None, CheckResult(
                 "config.file", Status.SKIP, "no Kata configuration found; config checks skipped",
-                "searched " + ", ".join(f"/{p}" for p in SEARCH)))
-        path, shown, reader = found, f"/{found}", host
+                f"searched {tried}"))
+        path, shown, reader = found.path or found.resolved, found.path or found.resolved, host
     else:
         path, shown, reader = str(explicit), str(explicit), None
     from kata_config.findings import Severity
