@@ -21,11 +21,12 @@ class Format(StrEnum):
 
 def diff(
     path: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
-            help="Configuration file, or a directory holding configuration.toml and config.d/."
+            help="Configuration file, or a directory holding configuration.toml and config.d/. "
+            "Default: the file Kata itself would load.", show_default=False
         ),
-    ],
+    ] = None,
     *,
     against: Annotated[
         str | None,
@@ -38,21 +39,28 @@ def diff(
     runtime: options.Runtime = options.RuntimeOption.auto,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     quiet: options.Quiet = False,
+    runtime_class: options.RuntimeClass = None,
+    root: options.Root = "/",
 ) -> None:
     """Show the semantic differences of the effective configuration from a baseline.
 
     Exit 0 when there are none, 1 when there are, 2 on an error (as diff(1) does); with
     --quiet only the exit status says which (as diff -q).
     """
+    from kata_cli.discovered import exclusive, pick
     from kata_cli.render import wants_colour
     from kata_cli.render.diff import DIFF_RENDERERS
     from kata_config import DiffError, UnknownArchError, canonical_arch, diff_config
 
+    exclusive("diff", path, runtime_class)
+    chosen = runtime.value
+    if path is None:
+        path, chosen = pick("diff", runtime.value, root, runtime_class, quiet=quiet)
     try:
         # no --arch: this host's stock file first, then the other arches' (the best match)
         target_arch = canonical_arch(arch) if arch else None
-        rt = options.runtime_value(runtime)
-        result = diff_config(path, against, rt, target_arch)  # type: ignore[arg-type]
+        rt = None if chosen == "auto" else chosen
+        result = diff_config(path, against, rt, target_arch, root=root)  # type: ignore[arg-type]
     except (DiffError, UnknownArchError, LookupError) as err:
         raise options.fail(str(err)) from None
     if not quiet:

@@ -51,6 +51,12 @@ Select = Annotated[list[str] | None, typer.Option(
 Ignore = Annotated[list[str] | None, typer.Option(
     "--ignore", help="Never report these rules (repeatable or comma-separated). One line: "
     "a '# kata-config: disable=RULE' comment.", show_default=False)]
+RuntimeClass = Annotated[str | None, typer.Option(
+    "--runtime-class", help="Use the file this RuntimeClass handler (kata-qemu) loads, found in "
+    "containerd's or CRI-O's configuration as the runtime would.", show_default=False)]
+Root = Annotated[str, typer.Option(
+    "--root", help="Host root: / or a snapshot directory; the configuration is found (and a "
+    "PATH read) below it.")]
 
 
 def rule_ids(given: list[str] | None, known: Collection[str], option: str) -> frozenset[str]:

@@ -40,17 +40,21 @@ def read(path: str | os.PathLike[str], what: str = "file") -> bytes:
 
 
 class Sources:
-    """Reads each input file once per run to show the offending line under a finding."""
+    """Reads each input file once per run to show the offending line under a finding.
 
-    def __init__(self) -> None:
+    Under a host ``root`` other than ``/`` the paths are that host's and read below it.
+    """
+
+    def __init__(self, root: str = "/") -> None:
         self._lines: dict[str, list[str]] = {}
+        self._root = root
 
     def __call__(self, path: str, line: int) -> str | None:
         from kata_config import InputError, read_input
 
         if path not in self._lines:
             try:
-                text = read_input(path).decode("utf-8", errors="replace")
+                text = read_input(path, root=self._root).decode("utf-8", errors="replace")
             except InputError:
                 text = ""
             self._lines[path] = text.splitlines()

@@ -61,12 +61,15 @@ def validate(
     select: options.Select = None,
     ignore: options.Ignore = None,
     quiet: options.Quiet = False,
+    runtime_class: options.RuntimeClass = None,
+    root: options.Root = "/",
 ) -> None:
     """Check configuration files statically: keys, types, values and cross-key rules.
 
     Exit 0 when there is no error (warnings allowed unless --strict), 1 on errors, 2 on a
-    usage error or unreadable input. Never looks at the host.
+    usage error or unreadable input. Looks at the host only to find the file.
     """
+    from kata_cli.discovered import exclusive, pick, runtime_choice
     from kata_cli.render import wants_colour
     from kata_cli.render.findings import RENDERERS
     from kata_config import ConfigNotFound, rule_docs, select_findings
@@ -77,18 +80,21 @@ def validate(
     ignored = options.rule_ids(ignore, known, "--ignore")
     target_arch = options.resolve_arch(arch)
     release = options.resolve_release(kata_version)
-    if paths:
+    flavour = runtime_choice(runtime.value)
+    exclusive("validate", paths, runtime_class)
+    if not paths:
+        found, flavour = pick("validate", runtime.value, root, runtime_class, quiet=quiet)
+        paths = [found]
+    elif root == "/":  # under --root the paths are the host's, read through it
         sources.require(paths)
         paths = _with_main_files(paths, quiet)
     try:
-        report = validate_paths(paths, runtime=runtime.value, arch=target_arch,
-                                kata_version=release)
+        report = validate_paths(paths, runtime=flavour, arch=target_arch, kata_version=release,
+                                root=root)
     except ConfigNotFound as exc:
         raise options.fail(f"{exc}: pass a PATH") from None
-    if not paths:
-        options.note(f"validating {report.inputs[0]}, the file Kata would load", quiet)
     report = select_findings(report, chosen, ignored)
-    RENDERERS[fmt.value](report, sys.stdout, sources.Sources(), wants_colour())
+    RENDERERS[fmt.value](report, sys.stdout, sources.Sources(root), wants_colour())
     unreadable = any(f.rule_id in _UNREADABLE for f in report.findings)
     raise typer.Exit(2 if unreadable else report.exit_code(strict))
 

@@ -16,6 +16,7 @@ from typing import Any, Final, Literal
 from kata_config.findings import Finding, Severity
 from kata_config.keys.spec import REQUIRED, Runtime
 from kata_config.model import KataConfig, detect_runtime
+from kata_config.probes.host import HostRoot
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
 from kata_config.stock.keypath import flatten, spec_for, takes_effect
 
@@ -148,10 +149,10 @@ def _looks_like_path(against: str) -> bool:
     return "/" in against or against.endswith(".toml") or Path(against).exists()
 
 
-def _load(path: Path) -> tuple[dict[str, Any], Any]:
+def _load(path: Path, host: HostRoot | None = None) -> tuple[dict[str, Any], Any]:
     from kata_config.reader import load_config
 
-    loaded = load_config(path)
+    loaded = load_config(path, host=host)
     errors = [f for f in loaded.findings if f.severity == Severity.ERROR]
     if errors:
         raise DiffError("; ".join(_where(f) for f in errors))
@@ -169,10 +170,12 @@ def diff_config(
     against: str | None = None,
     runtime: Runtime | None = None,
     arch: str | None = None,
+    root: str | os.PathLike[str] = "/",
 ) -> DiffResult:
     """Diff the effective configuration at ``path`` against a baseline.
 
     Args:
+        root: read ``path`` (not ``against``) as a path inside this host root.
         against: None for the best-matching stock file of the same hypervisor, runtime and
             arch; a stock name (``qemu-tdx``); a path to another configuration; or
             ``code-defaults`` for the built-in values of the keys the file sets.
@@ -180,7 +183,8 @@ def diff_config(
     Raises:
         DiffError: an input cannot be read or no baseline fits; the message says which.
     """
-    data, loaded = _load(Path(path))
+    reader = HostRoot(root)
+    data, loaded = _load(Path(path), None if reader.live else reader)
     flat = flatten(data)
     implied = parse_name(against)[1] if against and against != CODE_DEFAULTS else None
     rt = runtime or implied or detect_runtime(data, Path(path))

@@ -47,8 +47,11 @@ def read_stdin(limit: int = MAX_INPUT_BYTES) -> bytes:
 
 
 def read_input(path: str | os.PathLike[str], what: str = "file",
-               limit: int = MAX_INPUT_BYTES) -> bytes:
+               limit: int = MAX_INPUT_BYTES, *, root: str | os.PathLike[str] = "/") -> bytes:
     """The bytes of an input file (or of standard input for ``-``).
+
+    With a ``root`` other than ``/``, ``path`` is a path inside that host root, read as
+    chroot would (a symlink never leads out of it).
 
     Raises:
         InputError: missing, not a regular file, larger than ``limit``, or unreadable.
@@ -56,8 +59,9 @@ def read_input(path: str | os.PathLike[str], what: str = "file",
     name = os.fspath(path)
     if name == STDIN:
         return read_stdin(limit)
+    reader = HostRoot(root)
     try:
-        return HostRoot.plain().read(name, limit)
+        return (HostRoot.plain() if reader.live else reader).read(name, limit)
     except Unreadable as exc:
         raise InputError(f"{what} {name}: it {exc}") from None
 

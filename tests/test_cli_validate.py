@@ -102,15 +102,25 @@ def test_usage_errors_and_unreadable_input_exit_2(args: tuple[str, ...]) -> None
     assert _run(*args)[0] == 2
 
 
-def test_no_path_validates_the_file_kata_would_load(
+def test_no_path_validates_the_file_kata_would_load(tmp_path: Path) -> None:
+    target = tmp_path / "etc" / "kata-containers" / "configuration.toml"
+    target.parent.mkdir(parents=True)
+    target.write_text(VALID.read_text())
+    result = runner.invoke(app, ["validate", "--arch", "x86_64", "--root", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "validate /etc/kata-containers/configuration.toml (built-in)" in result.stderr
+
+
+def test_kata_conf_file_outside_the_shipped_files_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Since Kata 4.0 the shim takes KATA_CONF_FILE only when it is a shipped file."""
     target = tmp_path / "configuration.toml"
     target.write_text(VALID.read_text())
     monkeypatch.setenv("KATA_CONF_FILE", str(target))
     result = runner.invoke(app, ["validate", "--arch", "x86_64"])
-    assert result.exit_code == 0
-    assert f"validating {target}" in result.stderr
+    assert result.exit_code == 2
+    assert "not one of the shipped configuration files" in result.stderr
 
 
 def test_schema_command_prints_the_shipped_schema() -> None:
