@@ -15,6 +15,7 @@ from kata_cli import annotate as annotate
 from kata_cli import check as check
 from kata_cli import defaults as defaults
 from kata_cli import diff as diff
+from kata_cli import env as env
 from kata_cli import explain as explain
 from kata_cli import migrate as migrate
 from kata_cli import plan as plan
@@ -49,7 +50,8 @@ def _root(
 ) -> None:
     """Check Kata Containers configuration files and host readiness before a VM starts."""
 
-for _module in (validate, check, defaults, diff, migrate, snapshot, annotate, explain, plan):
+for _module in (validate, check, defaults, diff, env, migrate, snapshot, annotate, explain,
+                plan):
     _module.register(app)
 
 
