@@ -175,3 +175,17 @@ def test_every_command_has_quiet() -> None:
         assert "--quiet" in out, command
     code, out, err = run("diff", "--quiet", str(TYPO))
     assert (code, out, err) == (1, "", "")
+
+
+@pytest.mark.parametrize(("env", "coloured"), [
+    ({"FORCE_COLOR": "1"}, True),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    ({}, False),  # not a terminal
+], ids=["force", "no-color-wins", "pipe"])
+def test_colour_follows_force_color_and_no_color(env: dict[str, str], coloured: bool) -> None:
+    base = {"FORCE_COLOR": "", "NO_COLOR": ""}
+    _, out, _ = run("check", "-n", "--root", str(HOSTS / "x86_64-pvm"), "--only", "env",
+                    env={**base, **env})
+    assert ("\x1b[" in out) is coloured
+    _, out, _ = run("validate", str(TYPO), "--arch", "x86_64", env={**base, **env})
+    assert ("\x1b[" in out) is coloured

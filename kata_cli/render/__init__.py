@@ -45,6 +45,14 @@ def clip(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 def wants_colour(stream: IO[str] | None = None) -> bool:
-    """Colour only on a terminal (stdout by default), and never when NO_COLOR is set."""
+    """Colour on a terminal (stdout by default) that is not ``TERM=dumb``.
+
+    ``NO_COLOR`` (any non-empty value) always turns it off; otherwise ``FORCE_COLOR`` (any
+    non-empty value) turns it on even in a pipe, as CI logs that render ANSI want.
+    """
     stream = sys.stdout if stream is None else stream
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and os.environ.get("TERM") != "dumb"

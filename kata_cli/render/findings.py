@@ -83,7 +83,7 @@ def _render_rich(report: Report, out: IO[str], source: SourceLine) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = Console(file=out, force_terminal=True, highlight=False, soft_wrap=True)
     for finding, text in _with_sources(report, source):
         style = _STYLE[finding.severity]
         console.print(f"[bold]{escape(printable(_position(finding)))}[/]: [{style}]"
