@@ -267,3 +267,18 @@ def test_node_exporter_serves_our_textfile(tmp_path: Path) -> None:
     assert verdict[1] == {"pass": 0, "warn": 1, "fail": 2}[json.loads(json_out)["verdict"]]
     assert any(labels.get("id") == "cpu.virtualization"
                for labels, _ in families["kata_config_check_status"])
+
+
+def test_the_checker_pod_is_not_mistaken_for_the_node(tmp_path: Path) -> None:
+    """Under --root /host --live, proc/self is the pod (overlay root): not a node finding."""
+    root = _live_root(tmp_path)
+    (root / "proc" / "self").mkdir(parents=True)
+    (root / "proc" / "self" / "mountinfo").write_text(
+        "2317 2079 0:219 / / rw,relatime - overlay overlay rw,lowerdir=/a,upperdir=/b\n")
+    statuses = {}
+    for extra in ((), ("--live",)):
+        _, out, _ = check("--root", str(root), "--only", "env.container", "--format", "json",
+                          *extra)
+        (line,) = json.loads(out)["checks"]
+        statuses[extra] = line["status"]
+    assert statuses == {(): "warn", ("--live",): "pass"}

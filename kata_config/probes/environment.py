@@ -81,7 +81,9 @@ def probe_container(ctx: ProbeContext) -> CheckResult:
     hit = _CONTAINER_CGROUP.search(cgroup)
     if hit:
         strong.append(f"/proc/1/cgroup mentions {hit.group(0)}")
-    fstype = _overlay_root(ctx)
+    # Under --root /host --live, proc/self is the checker's own pod, not the node: its overlay
+    # root says nothing about the node (whose files we read through the root).
+    fstype = None if ctx.live and not ctx.host.live else _overlay_root(ctx)
     if fstype == "overlay":
         strong.append("/ is an overlay mount")
     weak = ctx.host.exists(".dockerenv")
