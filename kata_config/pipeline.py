@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from kata_config import compat, suppress
+from kata_config import compat, fragment, suppress
 from kata_config.arch import canonical_arch, host_arch, normalize
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
@@ -95,6 +95,8 @@ def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None 
     target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
     findings = findings_for(loaded, target, normalize(arch) if arch else host_arch(),
                             release=release)
+    if fragment.is_fragment(Path(path)):
+        findings = fragment.as_fragment(findings, loaded.data, Path(path))
     return Report.build(findings, loaded.files)
 
 

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
-from kata_config import compat, reader, schema, suppress
+from kata_config import compat, fragment, reader, schema, suppress
 from kata_config.findings import Rule, Severity
 
 INTERNAL_ERROR = Rule("internal-error", Severity.ERROR, "A rule failed; the report is incomplete")
@@ -52,6 +52,7 @@ _STAGE_DOCS: Final[Mapping[str, str]] = {
     "[factory] (there is no [image] table, for example); it is ignored.",
     "placeholder-in-comment": "A comment still holds a build-time @VARIABLE@ marker: no "
     "effect, but the file came from a build that did not know the variable.",
+    "dropin-fragment": fragment.DOC,
     "internal-error": "A rule raised an exception. The other rules still ran; please report "
     "the message.",
 }
@@ -70,7 +71,8 @@ def registry() -> dict[str, RuleDoc]:
 
     entries: list[RuleDoc] = [
         RuleDoc(rule, _STAGE_DOCS[rule.id])
-        for rule in (*reader.RULES, *schema.RULES, compat.PLACEHOLDER_IN_COMMENT, INTERNAL_ERROR)
+        for rule in (*reader.RULES, *schema.RULES, compat.PLACEHOLDER_IN_COMMENT, INTERNAL_ERROR,
+                     fragment.DROPIN_FRAGMENT)
     ]
     entries += [RuleDoc(rule, inspect.getdoc(check) or "") for rule, check in
                 (*compat.CHECKS, *CHECKS)]
