@@ -110,8 +110,11 @@ def run_steps(steps: Sequence[Step], values: MutableMapping[str, Any],
         if new == current and type(new) is type(current):
             continue
         values[step.key] = new
-        origins[step.key] = _normalised(origins[step.key], current, step.fact,
-                                       setting.flavour)
+        fact = step.fact
+        if step.needs is not None:  # say which host figure decided it
+            unit = " CPUs" if step.needs == "cpus" else " MiB"
+            fact += f" (this host: {getattr(setting.host, step.needs)}{unit})"
+        origins[step.key] = _normalised(origins[step.key], current, fact, setting.flavour)
 
 
 def _normalised(old: Origin, previous: Any, fact: str, flavour: Flavour) -> Origin:
