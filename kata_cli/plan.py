@@ -103,9 +103,15 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
         PLAN_RENDERERS[fmt.value](built, sys.stdout, _where(eff))
         raise typer.Exit(0)
     from kata_runtime.trial import try_plan  # lazy: only --try needs the runner
+    from kata_runtime.trial.runner import Interrupted
 
-    result = try_plan(lambda ctx: build_plan(eff, ctx), accel=accel.value,
-                      without=tuple(w.value for w in without or ()), timeout=timeout)
+    try:
+        result = try_plan(lambda ctx: build_plan(eff, ctx), accel=accel.value,
+                          without=tuple(w.value for w in without or ()), timeout=timeout)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        code = 130 if isinstance(exc, KeyboardInterrupt) else 143
+        raise options.fail("--try interrupted: the hypervisor and its helpers were stopped "
+                           "and the trial's files removed", code=code) from None
     TRY_RENDERERS[fmt.value](result, sys.stdout)
     raise typer.Exit(result.exit_code)
 

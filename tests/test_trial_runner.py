@@ -248,3 +248,35 @@ def test_trial_sockets_stay_in_the_private_directory(tmp_path: Path) -> None:
         start_paused(argv, timeout=2, parent=str(work))
     assert not (tmp_path / "outside.sock").exists()
     assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+                         ids=["SIGINT", "SIGTERM"])
+def test_the_command_line_reports_an_interrupt_and_leaves_nothing(
+        tmp_path: Path, signum: signal.Signals, code: int) -> None:
+    """``kata-config plan --try`` stopped by the user: one sentence, nothing left behind."""
+    pids_file = tmp_path / "pids"
+    work = tmp_path / "tmp"
+    work.mkdir()
+    config = tmp_path / "configuration.toml"
+    config.write_text(f'[hypervisor.qemu]\npath = "{SLEEPY}"\nkernel = "{SLEEPY}"\n'
+                      'shared_fs = "none"\n[agent.kata]\n[runtime]\n')
+    env = {**os.environ, "FAKE_PIDS": str(pids_file), "TMPDIR": str(work)}
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "kata_cli", "plan", str(config), "--arch", "x86_64", "--runtime",
+         "go", "--try", "--accel", "tcg", "--timeout", "60"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        pids = [int(p) for p in _wait_for(pids_file).split()]
+        cli.send_signal(signum)
+        _, err = cli.communicate(timeout=15)
+    finally:
+        cli.kill()
+    assert cli.returncode == code
+    assert err.decode().strip() == ("kata-config: --try interrupted: the hypervisor and its "
+                                    "helpers were stopped and the trial's files removed")
+    end = time.monotonic() + 5
+    while any(_alive(pid) for pid in pids) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
+    assert list(work.iterdir()) == []
