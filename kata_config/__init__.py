@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kata_config.migrate import Step as MigrationStep
     from kata_config.pipeline import validate
     from kata_config.probes.base import CheckResult, Status
+    from kata_config.probes.hostinfo import HostInfo, host_info
     from kata_config.rules import RuleDoc
     from kata_config.rules import registry as rule_docs
     from kata_config.schema import schema_text
@@ -75,6 +76,7 @@ _LAZY: Final[dict[str, str]] = {
     "Finding": "kata_config.findings",
     "GuestExtensionImage": "kata_config.effective.sections",
     "HostFacts": "kata_config.effective.hostfacts",
+    "HostInfo": "kata_config.probes.hostinfo",
     "HostReport": "kata_config.hostcheck",
     "HypervisorSettings": "kata_config.effective.sections",
     "InputError": "kata_config.inputs",
@@ -117,6 +119,7 @@ _LAZY: Final[dict[str, str]] = {
     "diff_config": "kata_config.diff",
     "discover": "kata_config.discovery",
     "extract_snapshot": "kata_config.snapshot",
+    "host_info": "kata_config.probes.hostinfo",
     "kata_release": "kata_config.keys.history:parse_release",
     "load": "kata_config.effective.loader",
     "migrate_file": "kata_config.migrate",
@@ -148,6 +151,7 @@ __all__ = [
     "Finding",
     "GuestExtensionImage",
     "HostFacts",
+    "HostInfo",
     "HostReport",
     "HypervisorSettings",
     "InputError",
@@ -192,6 +196,7 @@ __all__ = [
     "diff_config",
     "discover",
     "extract_snapshot",
+    "host_info",
     "kata_release",
     "load",
     "migrate_file",
