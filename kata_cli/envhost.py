@@ -1,6 +1,7 @@
 """The host part of ``kata-config env``: what ``kata-runtime env`` shows under ``Host``.
 
-CPU, guest protections (TEEs), vsock and KVM devices, whether the host can run Kata VMs at
+Kernel, distribution, memory (``host_info``), CPU, guest protections (TEEs), vsock and KVM
+devices, whether the host can run Kata VMs at
 all (``VMContainerCapable``: no host check fails), with every check line behind it. The
 checks are the ``check`` command's (``check_host``), without the network and the config
 families: env shows the config itself.
@@ -10,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from kata_config import CheckResult, HostFacts, HostReport, KataConfigError, Status, check_host
+from kata_config import (
+    CheckResult,
+    HostFacts,
+    HostInfo,
+    HostReport,
+    KataConfigError,
+    Status,
+    check_host,
+)
 
 FAMILIES: Final = ("cpu", "module", "device", "kvm", "tee", "env")
 
@@ -36,13 +45,19 @@ def _passes(results: tuple[CheckResult, ...], check_id: str) -> bool | None:
     return None if found is None or found.status is Status.SKIP else found.status is Status.PASS
 
 
-def host_section(report: HostReport, facts: HostFacts | None) -> dict[str, Any]:
+def host_section(report: HostReport, facts: HostFacts | None, info: HostInfo
+                 ) -> dict[str, Any]:
     """The ``host`` table of the report (``facts`` from the loaded configuration, if any)."""
     results, verdict = report.results, report.verdict
     return {
         "arch": report.arch,
+        "kernel": info.kernel,
+        "distro_name": info.distro_name,
+        "distro_version": info.distro_version,
         "cpus": facts.cpus if facts else None,
-        "memory_mib": facts.memory_mib if facts else None,
+        "mem_total_kib": info.mem_total_kib,
+        "mem_free_kib": info.mem_free_kib,
+        "mem_available_kib": info.mem_available_kib,
         "cpu_vendor": _message(results, "cpu.vendor"),
         "cpu_model": _message(results, "cpu.model"),
         "virtualization": _message(results, "cpu.virtualization"),

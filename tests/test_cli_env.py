@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kata_cli import app
+from tests.needs import need_program
 from tests.nodetree import KATA_DEPLOY, SHARE, build, copy_node
 
 GOLDEN: Final = Path(__file__).parent / "fixtures" / "golden" / "env-kata-qemu.json"
@@ -131,3 +132,14 @@ def test_env_json_matches_the_golden_file() -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text)
     assert text == GOLDEN.read_text()
+
+
+def test_env_asks_a_real_hypervisor_its_version_on_the_live_host(tmp_path: Path) -> None:
+    qemu = need_program("qemu-system-x86_64", "apt-get install qemu-system-x86")
+    config = tmp_path / "configuration.toml"
+    config.write_text(f'[hypervisor.qemu]\npath = "{qemu}"\n\n[agent.kata]\n')
+    result = runner.invoke(app, ["env", "--config", str(config), "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    data = json.loads(result.stdout)
+    assert data["config"]["candidates"][0]["source"] == "explicit"
+    assert data["hypervisor"]["version"].startswith("QEMU emulator version"), data["hypervisor"]

@@ -80,9 +80,10 @@ def shim_binary(host: HostRoot, handler: RuntimeHandler) -> str | None:
     return next((f"{d}/{name}" for d in SHIM_DIRS if host.resolve(f"{d}/{name}")), None)
 
 
-def handler_flavour(host: HostRoot, handler: RuntimeHandler) -> tuple[Flavour, str, str | None]:
-    """The runtime behind ``handler``, why we think so, and its shim's resolved path."""
-    shim = shim_binary(host, handler)
+def handler_flavour(host: HostRoot, handler: RuntimeHandler, shim: str | None
+                    ) -> tuple[Flavour, str, str | None]:
+    """The runtime behind ``handler`` started as ``shim``, why we think so, and the shim's
+    resolved path."""
     real = (host.resolve(shim) if shim else None) or shim
     if real and "runtime-rs" in real.split("/"):
         return "rs", f"its shim {shim} is runtime-rs's (kata-deploy installs it there)", real
@@ -166,9 +167,10 @@ def search(host: HostRoot, runtime: RuntimeChoice, env: Mapping[str, str],
     """Walk the sources in the runtime's order; the first usable one wins."""
     handler = engine.handler if engine is not None else None
     flavour: Flavour | None = None if runtime == "auto" else runtime
-    why, real = "as asked" if flavour else "", None
+    why, real, shim = "as asked" if flavour else "", None, None
     if handler is not None:
-        found, because, real = handler_flavour(host, handler)
+        shim = shim_binary(host, handler)
+        found, because, real = handler_flavour(host, handler, shim)
         flavour, why = flavour or found, why or because
     state = _State(flavour, build_prefix(real))
     candidates = list(engine.files) if engine is not None else []
@@ -185,7 +187,8 @@ def search(host: HostRoot, runtime: RuntimeChoice, env: Mapping[str, str],
     if state.chosen is None:
         error = state.error or ("no configuration file found: the runtime fails to start "
                                 "(\"Cannot find usable config file\")")
-        return Discovery(None, None, final, (), tuple(candidates), why, handler, error)
+        return Discovery(None, None, final, (), tuple(candidates), why, handler, error, shim)
     path, resolved, _ = state.chosen
     files, extra = dropins(host, resolved, final)
-    return Discovery(path, resolved, final, files, (*candidates, *extra), why, handler)
+    return Discovery(path, resolved, final, files, (*candidates, *extra), why, handler,
+                     shim=shim)

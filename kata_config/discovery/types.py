@@ -60,6 +60,8 @@ class Discovery:
     flavour_reason: str = ""
     handler: RuntimeHandler | None = None
     error: str | None = None
+    shim: str | None = None
+    """The shim binary the engine starts for the handler (a host path), when it was found."""
 
     @property
     def files(self) -> tuple[str, ...]:
