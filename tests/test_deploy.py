@@ -152,3 +152,18 @@ def test_daemonset_is_confined() -> None:
         assert mount["recursiveReadOnly"] == "IfPossible"
         assert "mountPropagation" not in mount
     assert re.fullmatch(r"[a-z0-9./-]+:\d+\.\d+\.\d+", container["image"])
+
+
+def test_containerfile_runs_our_console_script_with_arguments_it_accepts(tmp_path: Path) -> None:
+    import json
+    import tomllib
+
+    text = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
+    entry = json.loads(re.search(r"^ENTRYPOINT (.+)$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    cmd = json.loads(re.search(r"^CMD (.+)$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert entry == list(scripts)  # the wheel's console script, nothing else
+    args = [HOSTS.joinpath("x86_64-pvm").as_posix() if a == "/host" else a for a in cmd]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "verdict:" in result.stdout

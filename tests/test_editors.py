@@ -58,3 +58,13 @@ def test_two_typos_two_errors(schema: Path, tmp_path: Path) -> None:
                       "[agent.kata]\ndial_timout = 1\n")
     done = taplo("--schema", schema.as_uri(), str(config), cwd=tmp_path)
     assert len(errors(done)) == 3
+
+
+def test_docs_point_editors_at_the_schema_id() -> None:
+    import json
+
+    schema_id = json.loads(schema_text())["$id"]
+    docs = (REPO / "docs" / "editors.md").read_text(encoding="utf-8")
+    assert f"#:schema {schema_id}" in docs
+    assert f'path = "{schema_id}"' in docs  # the .taplo.toml rule
+    assert schema_id.startswith("https://")
