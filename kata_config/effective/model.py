@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kata_config.effective.hostfacts import HostFacts
 from kata_config.effective.layout import NESTED, TOP, Section
@@ -19,6 +19,9 @@ from kata_config.effective.sections import (
 )
 from kata_config.effective.steps import steps_for
 from kata_config.findings import Location
+
+if TYPE_CHECKING:
+    from kata_config.discovery.types import Discovery
 
 Locate = Callable[[str], Location]
 
@@ -44,7 +47,7 @@ class Effective:
     files: tuple[str, ...]
     host: HostFacts
     root: str
-    discovery: Any = None
+    discovery: Discovery | None = None
     """The ``Discovery`` that found the file, or None when a path was given."""
     _origins: Mapping[str, Origin] = field(default_factory=dict, repr=False, compare=False)
     _written: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
