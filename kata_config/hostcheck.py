@@ -1,7 +1,8 @@
 """The host-check pipeline: host root -> host facts -> every registered probe -> one report.
 
 ``check_host`` is the public entry point (the CLI's ``check``); ``run_checks`` is the same
-pipeline over an already opened ``HostRoot`` (a snapshot's recording reader, test fixtures).
+pipeline over an already opened ``HostRoot`` (a snapshot's recording reader, test fixtures);
+``context`` builds what one probe sees, for testing a probe alone.
 """
 
 from __future__ import annotations
@@ -9,14 +10,19 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kata_config.arch import ARCHES
 from kata_config.errors import KataConfigError
 from kata_config.findings import Severity, exit_code_for
 from kata_config.model import KataConfig
-from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.probes import list_checks, modload, probe_modules, run_probes, selected
+from kata_config.probes.base import CheckResult, ProbeContext, Status, selects
+from kata_config.probes.config_checks import resolve
+from kata_config.probes.facts import Facts, gather
 from kata_config.probes.host import HostRoot
+from kata_config.probes.target import TargetError, resolve_target
 
 SEVERITY: Mapping[Status, Severity] = {
     Status.PASS: Severity.INFO, Status.SKIP: Severity.INFO,
@@ -64,37 +70,60 @@ class HostReport:
         return {s: sum(1 for r in self.results if r.status is s) for s in Status}
 
 
-def _node_facts(ctx: ProbeContext) -> dict[str, bool]:
-    from kata_config.probes.virt import host_facts
-
-    facts = host_facts(ctx)
+def _node_facts(facts: Facts) -> dict[str, bool]:
     hardware = bool(facts.flags & {"vmx", "svm"})
     return {"vm-guest": facts.guest, "nested": facts.guest and facts.kvm_device and
             not (facts.pvm and not hardware), "pvm": facts.pvm}
 
 
-def _placed(results: tuple[CheckResult, ...], line: CheckResult | None,
+def _placed(results: tuple[CheckResult, ...], line: CheckResult,
             only: Sequence[str] | None) -> tuple[CheckResult, ...]:
     """Put the ``config.file`` line just before the other config lines (or last)."""
-    if line is None or (only and not any(line.id == w or line.id.startswith(w + ".")
-                                         for w in only)):
+    if not selected(line.id, only):
         return results
     at = next((i for i, r in enumerate(results) if r.id.startswith("config.")), len(results))
     return (*results[:at], line, *results[at:])
 
 
-def run_checks(host: HostRoot, arch: str, *, config: KataConfig | None = None,
-               config_line: CheckResult | None = None, live: bool = False,
-               network: bool = False, only: Sequence[str] | None = None,
-               load_modules: bool = False, config_path: str | None = None) -> HostReport:
-    """Run every registered probe over ``host`` (``only``: those ids and families)."""
-    from kata_config.probes import run
+def context(host: HostRoot, arch: str, *, config: KataConfig | None = None,
+            network: bool = False, load_modules: bool = False) -> ProbeContext:
+    """What every probe of one run over ``host`` sees, with the host facts read once."""
+    spec = ARCHES[arch]
+    return ProbeContext(host, spec, gather(host, spec), config, network, load_modules)
 
+
+def _loaded_any(results: Sequence[CheckResult]) -> bool:
+    return any(r.id.startswith("modload.") and r.status is Status.PASS for r in results)
+
+
+def run_checks(host: HostRoot, arch: str, *, config: str | os.PathLike[str] | None = None,
+               network: bool = False, only: Sequence[str] | None = None,
+               load_modules: bool = False) -> HostReport:
+    """Check ``host`` as an ``arch`` machine: the pipeline under ``check_host``.
+
+    Finds and loads the config (``config``, else the one Kata would load from the host
+    root), reads the host facts once, runs every registered probe and keeps the results
+    ``only`` selects (ids and families). Snapshot capture runs it over a recording reader.
+
+    Raises:
+        KataConfigError: an explicitly given ``config`` cannot be loaded.
+    """
     started = time.monotonic()
-    ctx = ProbeContext(host, arch, live, config, network, load_modules)
-    results = _placed(run(ctx, only), config_line, only)
-    return HostReport(arch, str(host.root), results, config_path, time.time(),
-                      time.monotonic() - started, node=_node_facts(ctx))
+    resolved = resolve(host, arch, None if config is None else Path(config))
+    if resolved.error is not None:
+        raise KataConfigError(f"--config {config}: {resolved.error}")
+    ctx = context(host, arch, config=resolved.config, network=network,
+                  load_modules=load_modules)
+    results: list[CheckResult] = []
+    for module in probe_modules():
+        produced = run_probes(ctx, module.PROBES)
+        results.extend(r for r in produced if selected(r.id, only) or r.id.startswith("probe."))
+        if module is modload and _loaded_any(produced):
+            # modprobe changed the host: the probes after it see what it loaded
+            ctx = replace(ctx, facts=gather(host, ctx.spec))
+    return HostReport(arch, str(host.root), _placed(tuple(results), resolved.result, only),
+                      resolved.path, time.time(), time.monotonic() - started,
+                      node=_node_facts(ctx.facts))
 
 
 def check_host(*, root: str | os.PathLike[str] = "/", arch: str | None = None,
@@ -118,13 +147,9 @@ def check_host(*, root: str | os.PathLike[str] = "/", arch: str | None = None,
         KataConfigError: the root or arch cannot be checked, ``config`` cannot be loaded,
             an unknown check id, or ``load_modules`` off the live host.
     """
-    from kata_config.probes import list_checks
-    from kata_config.probes.config_checks import resolve
-    from kata_config.probes.target import TargetError, resolve_target
-
     listed = list_checks()
-    unknown = [w for w in only or () if not any(
-        w == cid or w.startswith(cid + ".") or cid.startswith(w + ".") for cid, _ in listed)]
+    unknown = [w for w in only or ()
+               if not any(selects(cid, w) or selects(w, cid) for cid, _ in listed)]
     if unknown:
         raise KataConfigError(f"unknown check id {', '.join(unknown)} (see --list)")
     try:
@@ -133,16 +158,10 @@ def check_host(*, root: str | os.PathLike[str] = "/", arch: str | None = None,
         raise KataConfigError(str(exc)) from None
     if load_modules and not host.live:
         raise KataConfigError("loading modules works only on the live host (root /)")
-    resolved = resolve(host, target, None if config is None else Path(config))
-    if resolved.error is not None:
-        raise KataConfigError(f"--config {config}: {resolved.error}")
-    return run_checks(host, target, config=resolved.config, config_line=resolved.result,
-                      live=host.live or live, network=network, only=only,
-                      load_modules=load_modules, config_path=resolved.path)
+    return run_checks(host, target, config=config, network=network, only=only,
+                      load_modules=load_modules)
 
 
 def check_ids() -> tuple[tuple[str, str], ...]:
     """Every check id ``check_host`` can report, with the probe module that owns it."""
-    from kata_config.probes import list_checks
-
     return list_checks()

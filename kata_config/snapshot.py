@@ -34,7 +34,6 @@ from typing import Final
 
 from kata_config import __version__
 from kata_config.atomic import AtomicWriteError, atomic_write
-from kata_config.probes.base import ProbeContext
 from kata_config.probes.host import MAX_READ, HostRoot, Unreadable
 from kata_config.probes.inroot import kind
 from kata_config.unpack import SnapshotError, extract_snapshot
@@ -182,14 +181,11 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     asked for and recorded); the probes themselves always run off-line.
     """
     from kata_config.hostcheck import run_checks
-    from kata_config.probes.config_checks import resolve
 
     record: set[str] = set()
-    host = HostRoot(source, record=record)
-    # discovery (inside resolve) reads through ``host``, so the config, the links on the way
-    # to it and its config.d listing are all recorded
-    resolved = resolve(host, arch, None)
-    run_checks(host, arch, config=resolved.config)  # the same pipeline as check_host
+    # discovery (inside run_checks) reads through the recording reader, so the config, the
+    # links on the way to it and its config.d listing are all recorded
+    run_checks(HostRoot(source, record=record), arch)  # the same pipeline as check_host
     reader = HostRoot(source)
     result = collect(reader, record)
     result.meta = {
@@ -202,7 +198,7 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     if live:
         from kata_config.probes.release import installed_version
 
-        found = installed_version(ProbeContext(reader, arch, live=True))
+        found = installed_version(reader)
         if found is not None:
             result.meta["kata_version"] = found[0]
     return result

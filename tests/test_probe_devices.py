@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from kata_config.hostcheck import context
 from kata_config.model import KataConfig
 from kata_config.probes import devices
-from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.probes.base import CheckResult, Status
 from kata_config.probes.host import HostRoot
 
 HOSTS = Path(__file__).parent / "fixtures" / "hosts"
 
 
 def _run(label: str, config: KataConfig | None = None) -> dict[str, CheckResult]:
-    ctx = ProbeContext(HostRoot(HOSTS / label), "x86_64", live=False, config=config)
+    ctx = context(HostRoot(HOSTS / label), "x86_64", config=config)
     return {r.id: r for r in devices.probe_devices(ctx)}
 
 
@@ -67,7 +68,7 @@ def test_disable_vhost_net_makes_the_device_unneeded() -> None:
 
 @pytest.mark.skipif(not os.path.exists("/dev/kvm"), reason="no /dev/kvm on this machine")
 def test_live_kvm_node_is_checked_for_access() -> None:
-    got = {r.id: r for r in devices.probe_devices(ProbeContext(HostRoot("/"), "x86_64", True))}
+    got = {r.id: r for r in devices.probe_devices(context(HostRoot("/"), "x86_64"))}
     usable = os.access("/dev/kvm", os.R_OK | os.W_OK)
     assert (got["device.kvm"].status is Status.PASS) == usable
     assert "10:232" in got["device.kvm"].evidence

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kata_config.arch import normalize
+from kata_config.hostcheck import context
 from kata_config.probes import kvm
 from kata_config.probes.base import ProbeContext, Status
 from kata_config.probes.host import HostRoot
@@ -71,7 +72,7 @@ GOOD: dict[tuple[int, int], int | OSError] = {
 
 
 def _live(root: Path | str = "/", arch: str = "x86_64") -> ProbeContext:
-    return ProbeContext(HostRoot(root), arch, live=True)
+    return context(HostRoot(root, devices_live=True), arch)
 
 
 def _by_id(results: object) -> dict[str, kvm.CheckResult]:
@@ -139,7 +140,7 @@ def test_open_failures_give_a_remedy(err: int, status: Status | None, word: str)
 
 def test_snapshot_root_never_touches_kvm() -> None:
     fake = FakeKvm({}, open_error=errno.EIO)
-    ctx = ProbeContext(HostRoot(HOSTS / "x86_64-dev-complete"), "x86_64", live=False)
+    ctx = context(HostRoot(HOSTS / "x86_64-dev-complete"), "x86_64")
     results = list(kvm.probe_kvm(ctx, fake.ops()))
     assert {r.status for r in results} == {Status.SKIP}
     assert all(r.message == kvm.LIVE_ONLY for r in results)
@@ -157,7 +158,7 @@ def test_upstream_defect_11_no_root_gate(tmp_path: Path) -> None:
 @pytest.mark.skipif(not os.access("/dev/kvm", os.R_OK | os.W_OK), reason="/dev/kvm not usable here")
 def test_live_kvm_on_this_machine() -> None:
     arch = normalize(platform.machine())
-    got = _by_id(kvm.probe_kvm(ProbeContext(HostRoot("/"), arch, live=True)))
+    got = _by_id(kvm.probe_kvm(context(HostRoot("/"), arch)))
     assert got["kvm.device"].status is Status.PASS
     assert got["kvm.api-version"].status is Status.PASS
     assert got["kvm.create-vm"].status is Status.PASS, got["kvm.create-vm"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kata_config.hostcheck import context
 from kata_config.probes import modload
 from kata_config.probes.base import CheckResult, ProbeContext, Status
 from kata_config.probes.host import HostRoot
@@ -28,7 +29,7 @@ class Recorder:
 
 
 def _ctx(load: bool, live: bool = True) -> ProbeContext:
-    return ProbeContext(HostRoot(HOST), "x86_64", live=live, load_modules=load)
+    return context(HostRoot(HOST, devices_live=live), "x86_64", load_modules=load)
 
 
 def _run(ctx: ProbeContext, runner: Recorder, euid: int = 0) -> list[CheckResult]:

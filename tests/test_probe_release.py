@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kata_config.hostcheck import context
 from kata_config.probes import release
 from kata_config.probes.base import ProbeContext, Status
 from kata_config.probes.host import HostRoot
@@ -62,7 +63,7 @@ def server() -> Iterator[str]:
 
 
 def _ctx(live: bool = True, root: Path | str = "/") -> ProbeContext:
-    return ProbeContext(HostRoot(root), "x86_64", live=live, network=True)
+    return context(HostRoot(root, devices_live=live), "x86_64", network=True)
 
 
 def _runner(version_line: str | None) -> release.Runner:
@@ -159,7 +160,7 @@ def test_file_urls_are_refused() -> None:
 
 def test_off_by_default_and_nothing_is_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(release.URL_ENV, "http://127.0.0.1:9/never")
-    ctx = ProbeContext(HostRoot("/"), "x86_64", live=True)
+    ctx = context(HostRoot("/"), "x86_64")
     (result,) = release.probe_release(ctx)
     assert result.status is Status.SKIP
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from kata_config.hostcheck import context
 from kata_config.model import KataConfig
 from kata_config.probes import tee
-from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.probes.base import CheckResult, Status
 from kata_config.probes.host import HostRoot
 
 HOSTS = Path(__file__).parent / "fixtures" / "hosts"
@@ -25,7 +26,7 @@ CASES = [
 
 
 def _results(label: str, arch: str, config: KataConfig | None = None) -> dict[str, CheckResult]:
-    ctx = ProbeContext(HostRoot(HOSTS / label), arch, live=False, config=config)
+    ctx = context(HostRoot(HOSTS / label), arch, config=config)
     return {r.id.removeprefix("tee."): r for r in tee.probe_tee(ctx)}
 
 
@@ -101,6 +102,6 @@ def test_cpuinfo_fields_reads_trailer_and_header() -> None:
 
 def test_aarch64_has_no_tee_lines() -> None:
     assert (
-        list(tee.probe_tee(ProbeContext(HostRoot(HOSTS / "x86_64-tee-sev"), "aarch64", False)))
+        list(tee.probe_tee(context(HostRoot(HOSTS / "x86_64-tee-sev"), "aarch64")))
         == []
     )

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kata_config.probes.base import ProbeContext, Status
+from kata_config.hostcheck import context
+from kata_config.probes.base import Status
 from kata_config.probes.host import HostRoot
 from kata_config.probes.virt import probe_virtualization
 
@@ -62,7 +63,7 @@ def test_cpu_virtualization_matches_manifest(row: dict[str, str] | None, tmp_pat
         pytest.skip(f"needs ../shared/corpus/cpuinfo beside the project ({CPUINFO})")
     (tmp_path / "proc").mkdir()
     shutil.copyfile(CPUINFO / row["file"], tmp_path / "proc" / "cpuinfo")
-    ctx = ProbeContext(HostRoot(tmp_path), row["arch"], live=False)
+    ctx = context(HostRoot(tmp_path), row["arch"])
     [result] = list(probe_virtualization(ctx))
     assert result.id == "cpu.virtualization"
     assert result.status is expected(row), result.message

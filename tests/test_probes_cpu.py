@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kata_config.arch import ARCHES
-from kata_config.probes.cpu import arm_cpu_name, parse_cpuinfo, power_generation
+from kata_config.probes.cpu import arm_cpu_name
+from kata_config.probes.cpuinfo import parse_cpuinfo, power_generation
 from kata_config.probes.target import infer_arch
 
 

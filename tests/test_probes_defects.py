@@ -13,13 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kata_cli import app
-from kata_config.model import KataConfig
 from kata_config.probes.base import Status
 from tests.hostfixtures import HOSTS, copy_host, results, statuses
 
 
-def _config(hv: str, **table: object) -> KataConfig:
-    return KataConfig({"hypervisor": {hv: dict(table)}, "agent": {"kata": {}}}, "go", "x86_64")
+def _config(hv: str, **table: object) -> dict[str, object]:
+    return {"hypervisor": {hv: dict(table)}, "agent": {"kata": {}}}
 
 
 def test_defect_1_unrestricted_guest_is_enforced(tmp_path: Path) -> None:

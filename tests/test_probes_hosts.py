@@ -81,10 +81,10 @@ def test_default_config_found_under_root_and_checked() -> None:
     resolved = resolve(HostRoot(root), "x86_64", None)
     assert resolved.result.status is Status.PASS
     assert "/usr/share/defaults/kata-containers/configuration.toml" in resolved.result.message
-    got = statuses(root, "x86_64", resolved.config, only=["config"])
-    assert got == {"config.hypervisor-path": P, "config.path.kernel": P, "config.path.image": P,
-                   "config.vcpus": W, "config.memory": P, "config.machine-type": P,
-                   "config.vsock": P}
+    got = statuses(root, "x86_64", only=["config"])
+    assert got == {"config.file": P, "config.hypervisor-path": P, "config.path.kernel": P,
+                   "config.path.image": P, "config.vcpus": W, "config.memory": P,
+                   "config.machine-type": P, "config.vsock": P}
 
 
 def test_no_config_is_a_skip_with_the_search_list() -> None:

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from kata_cli import app
 from kata_config import snapshot
-from kata_config.probes import run
-from kata_config.probes.base import ProbeContext, Status
+from kata_config.hostcheck import run_checks
+from kata_config.probes.base import Status
 from kata_config.probes.host import HostRoot
 
 HOSTS = Path(__file__).parent / "fixtures" / "hosts"
@@ -45,7 +45,10 @@ def test_allowed(rel: str, ok: bool) -> None:
 
 
 def _verdicts(root: Path, arch: str) -> dict[str, Status]:
-    return {r.id: r.status for r in run(ProbeContext(HostRoot(root), arch, live=False))}
+    # A snapshot holds no hypervisor, kernel or image binaries (the allow-list keeps host
+    # facts only), so the lines that look for the config's files cannot survive the trip.
+    return {r.id: r.status for r in run_checks(HostRoot(root), arch).results
+            if not r.id.startswith(("config.path.", "config.hypervisor-path"))}
 
 
 @pytest.mark.parametrize("host", FIXTURES, ids=[p.name for p in FIXTURES])

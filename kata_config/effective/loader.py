@@ -102,7 +102,7 @@ def _arch(arch: str | None, host: HostRoot) -> str:
             return host_arch()
     except ValueError as exc:
         raise KataConfigError(str(exc)) from None
-    from kata_config.probes.cpu import CPUINFO, parse_cpuinfo
+    from kata_config.probes.cpuinfo import CPUINFO, parse_cpuinfo
     from kata_config.probes.target import infer_arch, snapshot_arch
 
     recorded = snapshot_arch(host)

@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kata_config.arch import ArchSpec
     from kata_config.model import KataConfig
+    from kata_config.probes.facts import Facts
     from kata_config.probes.host import HostRoot
 
 
@@ -39,21 +41,39 @@ class CheckResult:
     remedy: str = ""
 
 
+def selects(check_id: str, wanted: str) -> bool:
+    """True when ``wanted`` names ``check_id`` or a family above it (``module`` selects
+    ``module.kvm``; ``module.kvm`` selects itself and ``module.kvm.<param>``)."""
+    return check_id == wanted or check_id.startswith(wanted + ".")
+
+
 @dataclass(frozen=True, slots=True)
 class ProbeContext:
-    """What a probe may look at.
+    """What a probe may look at; ``hostcheck.context`` builds it.
 
-    ``live`` is True only when the host root is ``/``: then, and only then, a probe may use
-    ioctls, ``os.uname()`` or the caller's credentials. ``config`` is the effective Kata
-    configuration when one was given or found, else None.
+    ``host.live`` (the root is ``/``) allows processes, ``os.uname()`` and the caller's
+    credentials; ``host.devices_live`` (also under ``--root /host --live``) allows ioctls on
+    the root's device nodes. ``spec`` is the arch's table and ``facts`` what was read of the
+    host once for every probe. ``config`` is the effective Kata configuration when one was
+    given or found, else None.
     """
 
     host: HostRoot
-    arch: str
-    live: bool
+    spec: ArchSpec
+    facts: Facts
     config: KataConfig | None = None
     network: bool = False
     load_modules: bool = False
+
+    @property
+    def arch(self) -> str:
+        """The canonical name of the arch the host is checked as."""
+        return self.spec.name
+
+    @property
+    def hypervisor(self) -> str | None:
+        """The configured hypervisor's name, or None when no config is known."""
+        return self.config.active_hypervisor if self.config is not None else None
 
 
 Probe = Callable[[ProbeContext], Iterable[CheckResult]]

@@ -17,7 +17,6 @@ from kata_config.arch import ARCHES
 from kata_config.arch.base import QEMU_LIKE
 from kata_config.discovery import discover_in
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-from kata_config.probes.cpu import read_cpuinfo
 from kata_config.probes.host import HostRoot
 
 PATH_KEYS: Final = ("kernel", "image", "initrd", "firmware", "firmware_volume", "jailer_path",
@@ -80,7 +79,7 @@ def host_cpus(ctx: ProbeContext) -> int | None:
             )
         except ValueError:
             pass
-    info = read_cpuinfo(ctx)
+    info = ctx.facts.info
     return info.processors if info is not None and info.processors else None
 
 

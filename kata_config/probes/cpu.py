@@ -1,90 +1,18 @@
-"""CPU facts from ``/proc/cpuinfo``: a pure parser for all four arches, and the CPU probe.
+"""The CPU probe: the CPU by name and the arch's plain cpuinfo flag checks.
 
-The parser keeps the first processor block (where every arch prints the facts the checks
-need) plus the trailing block ppc64le uses for ``platform``/``model``/``machine``. The probe
-reports the CPU by name and the arch's plain flag checks; the ``cpu.virtualization`` verdict
-lives in ``probes/virt.py`` because it also weighs KVM evidence.
+The ``cpu.virtualization`` verdict lives in ``probes/virt.py`` because it also weighs KVM
+evidence; the parser is ``probes/cpuinfo.py``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Final
 
 from kata_config.arch import ARCHES, ArchSpec
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-
-CPUINFO: Final = "proc/cpuinfo"
-_POWER = re.compile(r"POWER(\d+)", re.IGNORECASE)
-_S390_PROC = re.compile(r"^processor \d+$")
-
-
-@dataclass(frozen=True, slots=True)
-class CpuInfo:
-    """The parts of ``/proc/cpuinfo`` the checks read.
-
-    ``fields`` holds the first block with lower-cased keys; ``platform`` the trailing
-    non-processor block (ppc64le ``platform``, ``model``, ``machine``); ``flags`` the x86
-    ``flags``, or the aarch64/s390x ``Features`` line, split on white space.
-    """
-
-    fields: Mapping[str, str] = field(default_factory=dict)
-    platform: Mapping[str, str] = field(default_factory=dict)
-    flags: frozenset[str] = frozenset()
-    processors: int = 0
-
-    def get(self, key: str) -> str:
-        """Value of a first-block key (case-insensitive), or ``""``."""
-        return self.fields.get(key.lower(), "")
-
-    @property
-    def s390_version(self) -> str:
-        """The ``version = XX`` of the first ``processor N:`` line on s390x, or ``""``."""
-        for key, value in self.fields.items():
-            if _S390_PROC.match(key):
-                for part in value.split(","):
-                    name, _, val = part.partition("=")
-                    if name.strip() == "version":
-                        return val.strip()
-        return ""
-
-
-def _pairs(block: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line in block.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            out.setdefault(key.strip().lower(), value.strip())
-    return out
-
-
-def parse_cpuinfo(text: str) -> CpuInfo:
-    """Parse ``/proc/cpuinfo`` text of any arch; never raises (junk gives an empty CpuInfo)."""
-    blocks = [b for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
-    if not blocks:
-        return CpuInfo()
-    first = _pairs(blocks[0])
-    last = _pairs(blocks[-1]) if len(blocks) > 1 else {}
-    platform = {} if "processor" in last else last
-    flags = first.get("flags") or first.get("features") or ""
-    pairs = (line.partition(":") for line in text.splitlines())
-    count = sum(1 for key, _, val in pairs if key.strip() == "processor" and val.strip().isdigit())
-    if not count:
-        # s390x prints "# processors : N" once instead of one block per CPU.
-        raw = first.get("# processors", "")
-        count = int(raw) if raw.isdigit() else 0
-    return CpuInfo(first, platform, frozenset(flags.split()), count)
-
-
-def power_generation(cpu: str) -> int | None:
-    """The POWER generation named in a ppc64le ``cpu`` value ("POWER10 (raw)" -> 10), or None.
-
-    All digits are taken, so POWER10 is 10, not 1, and future generations parse too.
-    """
-    found = _POWER.search(cpu)
-    return int(found.group(1)) if found else None
+from kata_config.probes.cpuinfo import CPUINFO, CpuInfo
 
 
 def arm_cpu_name(spec: ArchSpec, implementer: str, part: str) -> str:
@@ -96,15 +24,6 @@ def arm_cpu_name(spec: ArchSpec, implementer: str, part: str) -> str:
     company = spec.implementers.get(imp, f"implementer {implementer}")
     core = spec.parts.get((imp, prt), f"part {part}")
     return f"{company} {core}"
-
-
-def read_cpuinfo(ctx: ProbeContext) -> CpuInfo | None:
-    """The host's parsed cpuinfo, or None when it cannot be read or holds nothing."""
-    text = ctx.host.read_text(CPUINFO)
-    if text is None:
-        return None
-    info = parse_cpuinfo(text)
-    return info if info.fields else None
 
 
 def describe(spec: ArchSpec, info: CpuInfo) -> str:
@@ -122,8 +41,8 @@ def describe(spec: ArchSpec, info: CpuInfo) -> str:
 
 def probe_cpu(ctx: ProbeContext) -> Iterator[CheckResult]:
     """Name the CPU (``cpu.model``), its x86 vendor (``cpu.vendor``) and the plain flag checks."""
-    spec = ARCHES[ctx.arch]
-    info = read_cpuinfo(ctx)
+    spec = ctx.spec
+    info = ctx.facts.info
     if info is None:
         yield CheckResult(
             "cpu.model", Status.FAIL, f"cannot read {CPUINFO} or it is empty",

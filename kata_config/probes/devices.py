@@ -144,7 +144,7 @@ def _check(ctx: ProbeContext, spec: DeviceSpec, facts: NodeFacts) -> CheckResult
             f"sudo mknod -m 0660 {shown} c {spec.major} "
             f"{spec.minor}, after removing the wrong node",
         )
-    if not ctx.live:
+    if not ctx.host.devices_live:
         return CheckResult(
             spec.id, Status.PASS, f"{shown} is present ({want})", "; ".join(evidence)
         )
@@ -185,7 +185,7 @@ def probe_devices(ctx: ProbeContext) -> Iterator[CheckResult]:
         # node is not where we looked (a udev rule may have moved or renamed it). libudev
         # reads this machine's /run/udev, so not under a --root, even a live one.
         usable = result.status is Status.PASS
-        if ctx.live and ctx.host.live and not usable and plain.number is not None:
+        if ctx.host.live and not usable and plain.number is not None:
             facts = _from_udev(spec)
             if facts is not None and facts.node is not None:
                 result = _check(ctx, spec, facts)

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from typing import Final
 
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-from kata_config.probes.virt import HostFacts, host_facts
+from kata_config.probes.facts import Facts
 
 _CONTAINER_CGROUP: Final = re.compile(r"docker|kubepods|containerd|libpod|crio|lxc|podman")
 _NESTED_PARAM: Final = {"s390x": "kvm", "ppc64le": "kvm_hv"}
 
 
-def probe_guest(ctx: ProbeContext, facts: HostFacts) -> CheckResult:
+def probe_guest(ctx: ProbeContext, facts: Facts) -> CheckResult:
     """``env.vm-guest``: bare metal or VM, and whether KVM still works in the VM."""
     if not facts.guest:
         return CheckResult("env.vm-guest", Status.PASS, "bare metal (no sign of a hypervisor)",
@@ -33,7 +33,7 @@ def probe_guest(ctx: ProbeContext, facts: HostFacts) -> CheckResult:
                        "enable nested virtualization for this VM on its host")
 
 
-def probe_nested(ctx: ProbeContext, facts: HostFacts) -> CheckResult | None:
+def probe_nested(ctx: ProbeContext, facts: Facts) -> CheckResult | None:
     """``env.nested``: may Kata guests run VMs themselves (not needed by Kata)."""
     module = facts.vendor.kvm_module if facts.vendor else _NESTED_PARAM.get(ctx.arch)
     if module is None or (facts.pvm and not facts.flags & {"vmx", "svm"}):
@@ -51,7 +51,7 @@ def probe_nested(ctx: ProbeContext, facts: HostFacts) -> CheckResult | None:
                        f"/{rel} = {value}")
 
 
-def probe_pvm(ctx: ProbeContext, facts: HostFacts) -> CheckResult | None:
+def probe_pvm(ctx: ProbeContext, facts: Facts) -> CheckResult | None:
     """``env.pvm``: KVM through the PVM module, which runs only PVM-aware guest kernels."""
     if not facts.pvm:
         return None
@@ -83,7 +83,7 @@ def probe_container(ctx: ProbeContext) -> CheckResult:
         strong.append(f"/proc/1/cgroup mentions {hit.group(0)}")
     # Under --root /host --live, proc/self is the checker's own pod, not the node: its overlay
     # root says nothing about the node (whose files we read through the root).
-    fstype = None if ctx.live and not ctx.host.live else _overlay_root(ctx)
+    fstype = None if ctx.host.devices_live and not ctx.host.live else _overlay_root(ctx)
     if fstype == "overlay":
         strong.append("/ is an overlay mount")
     weak = ctx.host.exists(".dockerenv")
@@ -103,7 +103,7 @@ def probe_container(ctx: ProbeContext) -> CheckResult:
 
 def probe_environment(ctx: ProbeContext) -> Iterator[CheckResult]:
     """The ``env.*`` lines."""
-    facts = host_facts(ctx)
+    facts = ctx.facts
     yield probe_guest(ctx, facts)
     for extra in (probe_nested(ctx, facts), probe_pvm(ctx, facts)):
         if extra is not None:

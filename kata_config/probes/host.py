@@ -40,9 +40,14 @@ class HostRoot:
     FIFO, file-type and size rules.
     """
 
-    def __init__(self, root: str | os.PathLike[str] = "/", record: set[str] | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str] = "/", record: set[str] | None = None,
+                 *, devices_live: bool = False) -> None:
         self.root = Path(root)
         self.live = self.root.resolve() == Path("/")
+        """The root is this machine's ``/``: processes, ``uname`` and credentials are its own."""
+        self.devices_live = self.live or devices_live
+        """The device nodes below the root are this kernel's (``/``, or ``--root /host --live``
+        for a node mounted into a pod): ioctls on them are allowed."""
         self.record = record
         self._plain = False
         self._fd: int | None = None
@@ -53,7 +58,7 @@ class HostRoot:
     def plain(cls) -> HostRoot:
         """A reader of ordinary paths (relative to the working directory, no root)."""
         reader = cls(".")
-        reader._plain, reader.live = True, False
+        reader._plain, reader.live, reader.devices_live = True, False, False
         return reader
 
     def __repr__(self) -> str:

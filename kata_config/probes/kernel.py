@@ -1,89 +1,23 @@
 """Kernel modules and their parameters, told apart as loaded, built in, loadable or absent.
 
-Sources, all below the host root so a snapshot works: ``/sys/module/<m>`` (present for a
-loaded module and for a built-in one that has parameters; only a loaded module has
-``initstate``), ``lib/modules/<release>/modules.builtin`` and ``modules.dep``; the release
-comes from ``proc/sys/kernel/osrelease``. Nothing here loads a module (``--load-modules`` is
-a separate probe) and an unreadable parameter file is one WARN line, never an abort.
+Where a module stands is ``probes/modstate.py``. Nothing here loads a module
+(``--load-modules`` is a separate step) and an unreadable parameter file is one WARN line,
+never an abort.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from enum import StrEnum
 from typing import Final
 
 from kata_config.arch import ARCHES, ModuleSpec, Need
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-
-_SUFFIXES: Final = (".ko", ".ko.xz", ".ko.zst", ".ko.gz")
-
-
-class ModState(StrEnum):
-    """Where a module stands on the host."""
-
-    LOADED = "loaded"
-    BUILTIN = "built in"
-    LOADABLE = "loadable, not loaded"
-    ABSENT = "not available"
-    UNKNOWN = "not loaded; cannot tell whether it can be loaded"
-
-
-def kernel_release(ctx: ProbeContext) -> str | None:
-    """The running kernel's release, read from procfs (so a snapshot has it too)."""
-    return ctx.host.read_value("proc/sys/kernel/osrelease") or None
-
-
-def _module_names(text: str | None, dep: bool) -> frozenset[str] | None:
-    if text is None:
-        return None
-    names = set()
-    for line in text.splitlines():
-        path = line.partition(":")[0].strip() if dep else line.strip()
-        base = path.rsplit("/", 1)[-1]
-        for suffix in _SUFFIXES:
-            if base.endswith(suffix):
-                # The file may be kvm-intel.ko while the module is kvm_intel.
-                names.add(base[: -len(suffix)].replace("-", "_"))
-                break
-    return frozenset(names)
-
-
-def module_state(ctx: ProbeContext, name: str) -> tuple[ModState, str]:
-    """Where module ``name`` stands, with the evidence read."""
-    host = ctx.host
-    if host.is_dir(f"sys/module/{name}"):
-        if host.exists(f"sys/module/{name}/initstate"):
-            return ModState.LOADED, f"/sys/module/{name}/initstate exists"
-        return ModState.BUILTIN, f"/sys/module/{name} exists without initstate"
-    release = kernel_release(ctx)
-    if release is None:
-        return ModState.UNKNOWN, f"/sys/module/{name} absent; kernel release unreadable"
-    base = f"lib/modules/{release}"
-    builtin = _module_names(host.read_text(f"{base}/modules.builtin"), dep=False)
-    if builtin is not None and name in builtin:
-        return ModState.BUILTIN, f"/{base}/modules.builtin lists {name}"
-    loadable = _module_names(host.read_text(f"{base}/modules.dep"), dep=True)
-    if loadable is None:
-        return ModState.UNKNOWN, f"/sys/module/{name} absent; no /{base}/modules.dep"
-    if name in loadable:
-        return ModState.LOADABLE, f"/sys/module/{name} absent; /{base}/modules.dep lists it"
-    return ModState.ABSENT, f"not in /sys/module, modules.builtin or modules.dep of {release}"
-
-
-def is_present(ctx: ProbeContext, name: str) -> bool:
-    """True when the module is loaded or built in."""
-    return module_state(ctx, name)[0] in (ModState.LOADED, ModState.BUILTIN)
-
-
-def active_hypervisor(ctx: ProbeContext) -> str | None:
-    """The configured hypervisor name, or None when no config is known."""
-    return ctx.config.active_hypervisor if ctx.config is not None else None
+from kata_config.probes.modstate import ModState, is_present, module_state
 
 
 def _needed(ctx: ProbeContext, spec: ModuleSpec) -> str | None:
     """Why the module matters here, or None when the configured hypervisor does without it."""
-    hv = active_hypervisor(ctx)
+    hv = ctx.hypervisor
     if spec.need is not Need.HYPERVISOR:
         return "required for KVM"
     users = "/".join(sorted(spec.needed_by))
@@ -100,7 +34,7 @@ def _needed(ctx: ProbeContext, spec: ModuleSpec) -> str | None:
 def _check_module(ctx: ProbeContext, spec: ModuleSpec, kvm_ok: bool) -> CheckResult:
     cid = f"module.{spec.name}"
     why = _needed(ctx, spec)
-    state, evidence = module_state(ctx, spec.name)
+    state, evidence = module_state(ctx.host, spec.name)
     if spec.device and ctx.host.is_device(spec.device):
         evidence += f"; /{spec.device} present"
         if state not in (ModState.LOADED, ModState.BUILTIN):
@@ -109,7 +43,7 @@ def _check_module(ctx: ProbeContext, spec: ModuleSpec, kvm_ok: bool) -> CheckRes
     if state in (ModState.LOADED, ModState.BUILTIN):
         return CheckResult(cid, Status.PASS, f"{spec.name} {state} ({spec.purpose})", evidence)
     if why is None:
-        hv = active_hypervisor(ctx)
+        hv = ctx.hypervisor
         return CheckResult(cid, Status.SKIP, f"{spec.name} {state}; not used by {hv}", evidence)
     fatal = spec.need is not Need.HYPERVISOR and not kvm_ok
     fatal = fatal or (spec.need is Need.HYPERVISOR and "configured" in why)
@@ -150,15 +84,12 @@ def _check_params(ctx: ProbeContext, spec: ModuleSpec, guest: bool) -> Iterator[
 
 def probe_modules(ctx: ProbeContext) -> Iterator[CheckResult]:
     """``module.<name>`` per module of the arch table, then ``module.<name>.<param>``."""
-    from kata_config.probes import virt
-
-    spec = ARCHES[ctx.arch]
-    if active_hypervisor(ctx) == "remote":
+    if ctx.hypervisor == "remote":
         yield CheckResult("module.kvm", Status.SKIP,
                           "the remote hypervisor runs VMs elsewhere; no local modules needed")
         return
-    facts = virt.host_facts(ctx)
-    for mod in spec.kernel_modules.values():
+    facts = ctx.facts
+    for mod in ctx.spec.kernel_modules.values():
         if mod.need is Need.VENDOR:
             if facts.vendor is None or facts.vendor.kvm_module != mod.name:
                 continue
@@ -168,7 +99,7 @@ def probe_modules(ctx: ProbeContext) -> Iterator[CheckResult]:
                                   "/sys/module/kvm_pvm exists")
                 continue
         yield _check_module(ctx, mod, facts.kvm_device)
-        if mod.params and is_present(ctx, mod.name):
+        if mod.params and is_present(ctx.host, mod.name):
             yield from _check_params(ctx, mod, facts.guest)
 
 

@@ -98,7 +98,7 @@ def probe_kvm(ctx: ProbeContext, ops: KvmOps | None = None) -> Iterator[CheckRes
     """Open ``/dev/kvm``, check the API version, create and destroy a VM, read capabilities."""
     ops = ops or KvmOps()
     ids = _ids(ctx.arch)
-    if not ctx.live:
+    if not ctx.host.devices_live:
         yield from _skip_all(ids, LIVE_ONLY)
         return
     device = str(ctx.host.path("dev/kvm"))

@@ -14,9 +14,9 @@ import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
-from kata_config.arch import ARCHES, Need
+from kata_config.arch import Need
 from kata_config.probes.base import CheckResult, ProbeContext, Status
-from kata_config.probes.kernel import ModState, module_state
+from kata_config.probes.modstate import ModState, module_state
 
 Runner = Callable[[Sequence[str]], tuple[int, str]]
 """Runs a command; returns its exit status and its (error) output."""
@@ -35,9 +35,7 @@ def run_command(argv: Sequence[str]) -> tuple[int, str]:
 
 def _vendor_module(ctx: ProbeContext) -> str | None:
     """The x86 vendor KVM module this CPU needs; None when none applies (or PVM provides KVM)."""
-    from kata_config.probes import virt  # only when loading is asked for
-
-    facts = virt.host_facts(ctx)
+    facts = ctx.facts
     if facts.vendor is None or (facts.pvm and facts.vendor.virt_flag not in facts.flags):
         return None
     return facts.vendor.kvm_module
@@ -45,15 +43,15 @@ def _vendor_module(ctx: ProbeContext) -> str | None:
 
 def missing_loadable(ctx: ProbeContext) -> list[str]:
     """Modules of the arch table that are neither loaded nor built in but can be loaded."""
-    hypervisor = ctx.config.active_hypervisor if ctx.config is not None else None
+    hypervisor = ctx.hypervisor
     wanted = []
     vendor_module = _vendor_module(ctx)
-    for spec in ARCHES[ctx.arch].kernel_modules.values():
+    for spec in ctx.spec.kernel_modules.values():
         if spec.need is Need.VENDOR and spec.name != vendor_module:
             continue
         if spec.need is Need.HYPERVISOR and hypervisor and hypervisor not in spec.needed_by:
             continue
-        if module_state(ctx, spec.name)[0] is ModState.LOADABLE:
+        if module_state(ctx.host, spec.name)[0] is ModState.LOADABLE:
             wanted.append(spec.name)
     return wanted
 
@@ -64,7 +62,7 @@ def probe_modload(
     """Load missing modules with ``modprobe`` when, and only when, ``--load-modules`` allows."""
     if not ctx.load_modules:
         return  # not asked: no line, no command
-    if not ctx.live:
+    if not ctx.host.devices_live:
         yield CheckResult(
             "modload", Status.SKIP, "--load-modules acts on the live host only; nothing was loaded"
         )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.probes.host import HostRoot
 
 DEFAULT_URL: Final = "https://api.github.com/repos/kata-containers/kata-containers/releases"
 URL_ENV: Final = "KATA_RELEASE_URL"
@@ -143,21 +144,21 @@ def _run(argv: Sequence[str]) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def installed_version(ctx: ProbeContext, runner: Runner = _run) -> tuple[str, str] | None:
+def installed_version(host: HostRoot, runner: Runner = _run) -> tuple[str, str] | None:
     """``(version, where it came from)`` of the installed Kata, or None when unknown.
 
     Live: the runtime binaries' ``--version``. A snapshot: the version recorded in its manifest.
     Under ``--root /host --live`` the binaries on PATH are the pod's, not the host's, so only
     the root ``/`` runs them.
     """
-    if ctx.live and ctx.host.live:
+    if host.live:
         for argv in VERSION_COMMANDS:
             out = runner(argv)
             version = parse_version(out) if out else None
             if version:
                 return ".".join(map(str, version)), " ".join(argv)
         return None
-    text = ctx.host.read_text("kata-config-snapshot.json") or "{}"
+    text = host.read_text("kata-config-snapshot.json") or "{}"
     try:
         recorded = json.loads(text).get("kata_version")
     except (json.JSONDecodeError, AttributeError):
@@ -187,7 +188,7 @@ def check_release(
         )
     newest = releases[0]
     evidence = f"{url}: newest {newest.tag} ({newest.date}) {newest.url}".rstrip()
-    installed = installed_version(ctx, runner)
+    installed = installed_version(ctx.host, runner)
     if installed is None:
         return CheckResult(
             "network.release",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from kata_config.arch import ARCHES, UnknownArchError, host_arch, normalize
-from kata_config.probes.cpu import CPUINFO, CpuInfo, parse_cpuinfo
+from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, parse_cpuinfo
 from kata_config.probes.host import HostRoot
 
 SNAPSHOT_META: Final = "kata-config-snapshot.json"
@@ -80,12 +80,12 @@ def resolve_target(root: str, arch: str | None, live: bool = False) -> tuple[Hos
     """
     if not Path(root).is_dir():
         raise TargetError(f"host root {root} is not a directory")
-    host = HostRoot(root)
+    host = HostRoot(root, devices_live=live)
     if live:
         require_live_root(host)
     try:
         wanted = normalize(arch) if arch else None
-        if host.live or live:
+        if host.devices_live:
             found = host_arch()
             if wanted and wanted != found:
                 raise TargetError(f"--arch {wanted} does not match this host ({found}); "

@@ -9,84 +9,17 @@ ever a proxy for it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Final
 
-from kata_config.arch import ARCHES, Vendor
+from kata_config.arch import ARCHES
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-from kata_config.probes.cpu import CPUINFO, CpuInfo, power_generation, read_cpuinfo
+from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, power_generation
+from kata_config.probes.facts import Facts
 
 ID: Final = "cpu.virtualization"
 PVM_NOTE: Final = "KVM via PVM (kvm_pvm), no hardware virtualization flags"
-_DMI: Final = "sys/class/dmi/id"
-_VM_VENDORS: Final = (
-    "qemu", "kvm", "vmware", "virtualbox", "innotek", "xen", "bochs", "bhyve", "parallels",
-    "amazon ec2", "google compute engine", "openstack", "cloudstack", "microsoft corporation",
-)
-_VM_PRODUCTS: Final = ("virtual machine", "kvm", "vmware", "virtualbox", "hvm domu", "bochs")
-
-
-@dataclass(frozen=True, slots=True)
-class HostFacts:
-    """What several probes weigh: CPU, KVM evidence and whether we run in a VM."""
-
-    info: CpuInfo | None
-    flags: frozenset[str]
-    vendor: Vendor | None
-    kvm_device: bool
-    kvm_module: bool
-    pvm: bool
-    guest: bool
-    guest_evidence: str
-
-
-def _guest(ctx: ProbeContext, info: CpuInfo | None) -> tuple[bool, str]:
-    if info is not None and "hypervisor" in info.flags:
-        return True, f"{CPUINFO}: hypervisor flag"
-    vendor = (ctx.host.read_value(f"{_DMI}/sys_vendor") or "").lower()
-    product = (ctx.host.read_value(f"{_DMI}/product_name") or "").lower()
-    if any(v in vendor for v in _VM_VENDORS) and (
-        "microsoft" not in vendor or "virtual" in product
-    ):
-        return True, f"DMI sys_vendor = {vendor!r}, product_name = {product!r}"
-    if any(p in product for p in _VM_PRODUCTS):
-        return True, f"DMI product_name = {product!r}"
-    if ctx.arch == "s390x":
-        sysinfo = ctx.host.read_text("proc/sysinfo") or ""
-        level = re.search(r"^VM00 Control Program:\s*(.+?)\s*$", sysinfo, re.MULTILINE)
-        if level:
-            return True, f"/proc/sysinfo: VM00 Control Program: {level.group(1)}"
-        if info is not None and info.s390_version.upper() == "FF":
-            return True, f"{CPUINFO}: version = FF"
-    if ctx.arch == "ppc64le" and info is not None and (
-        info.platform.get("platform", "").lower() == "pseries"
-    ):
-        model = info.platform.get("model") or info.platform.get("machine", "")
-        return True, f"{CPUINFO}: platform = pSeries ({model})"
-    return False, "no hypervisor flag, DMI or platform sign of a VM"
-
-
-def host_facts(ctx: ProbeContext) -> HostFacts:
-    """Gather the facts once per probe; every read goes through ``ctx.host``."""
-    from kata_config.probes.kernel import is_present
-
-    spec = ARCHES[ctx.arch]
-    info = read_cpuinfo(ctx)
-    flags = info.flags if info is not None else frozenset()
-    vendor = spec.vendors.get(info.get("vendor_id")) if info is not None else None
-    guest, evidence = _guest(ctx, info)
-    return HostFacts(
-        info=info, flags=flags, vendor=vendor,
-        kvm_device=ctx.host.is_device("dev/kvm"),
-        kvm_module=is_present(ctx, "kvm"),
-        pvm=ctx.arch == "x86_64" and ctx.host.is_dir("sys/module/kvm_pvm"),
-        guest=guest, guest_evidence=evidence,
-    )
-
-
-def _x86(f: HostFacts, info: CpuInfo) -> CheckResult:
+def _x86(f: Facts, info: CpuInfo) -> CheckResult:
     found = sorted(f.flags & ARCHES["x86_64"].virt_flags)
     name = f.vendor.virt_name if f.vendor else "hardware virtualization"
     if found:
@@ -113,7 +46,7 @@ def _x86(f: HostFacts, info: CpuInfo) -> CheckResult:
     )
 
 
-def _aarch64(f: HostFacts, info: CpuInfo) -> CheckResult:
+def _aarch64(f: Facts, info: CpuInfo) -> CheckResult:
     if f.kvm_device:
         return CheckResult(ID, Status.PASS, "KVM is up, so the kernel runs in EL2 (Hyp mode)",
                            "/dev/kvm present")
@@ -128,7 +61,7 @@ def _aarch64(f: HostFacts, info: CpuInfo) -> CheckResult:
                        "evidence was found", "/dev/kvm absent; kvm module not found")
 
 
-def _ppc64le(f: HostFacts, info: CpuInfo) -> CheckResult:
+def _ppc64le(f: Facts, info: CpuInfo) -> CheckResult:
     cpu = info.get("cpu")
     gen = power_generation(cpu)
     platform = info.platform.get("platform", "")
@@ -157,7 +90,7 @@ def _ppc64le(f: HostFacts, info: CpuInfo) -> CheckResult:
                        "PowerNV host vs pSeries guest cannot be told", evidence)
 
 
-def _s390x(f: HostFacts, info: CpuInfo) -> CheckResult:
+def _s390x(f: Facts, info: CpuInfo) -> CheckResult:
     features = f"{CPUINFO}: features {'has' if 'sie' in f.flags else 'lacks'} sie"
     where = f"VM guest ({f.guest_evidence})" if f.guest else "LPAR"
     if "sie" in f.flags:
@@ -182,12 +115,10 @@ _VERDICTS: Final = {"x86_64": _x86, "aarch64": _aarch64, "ppc64le": _ppc64le, "s
 
 def probe_virtualization(ctx: ProbeContext) -> Iterator[CheckResult]:
     """``cpu.virtualization``: the arch's VT-x / SVM / Hyp / POWER / SIE verdict."""
-    from kata_config.probes.kernel import active_hypervisor
-
-    if active_hypervisor(ctx) == "remote":
+    if ctx.hypervisor == "remote":
         yield CheckResult(ID, Status.SKIP, "the remote hypervisor runs VMs elsewhere")
         return
-    facts = host_facts(ctx)
+    facts = ctx.facts
     if facts.info is None:
         yield CheckResult(ID, Status.FAIL, f"cannot read {CPUINFO}", f"{CPUINFO}: missing")
         return
@@ -207,8 +138,8 @@ def _smt_on(ctx: ProbeContext) -> tuple[bool | None, str]:
 
 def probe_smt(ctx: ProbeContext) -> Iterator[CheckResult]:
     """``cpu.smt``: POWER8-class hosts must run KVM-HV with SMT off; newer ones need nothing."""
-    spec = ARCHES[ctx.arch]
-    info = read_cpuinfo(ctx) if spec.smt_off_up_to else None
+    spec = ctx.spec
+    info = ctx.facts.info if spec.smt_off_up_to else None
     gen = power_generation(info.get("cpu")) if info is not None else None
     if info is None or gen is None or not spec.min_generation <= gen <= spec.smt_off_up_to:
         return
