@@ -18,7 +18,8 @@ RELEASES: Final = Path(__file__).parent / "fixtures" / "releases"
 
 def _go_configs() -> list[Path]:
     shared = [p for p in rendered_configs() if runtime_of(p) == "go"]
-    return [*shared, *sorted(RELEASES.glob("*/go/*.toml"))]
+    public = sorted((RELEASES.parent / "public").glob("go/*.toml"))
+    return [*shared, *sorted(RELEASES.glob("*/go/*.toml")), *public]
 
 
 def _id(path: Path) -> str:
@@ -33,8 +34,9 @@ def test_migrate_to_rs_validates_clean_or_exits_1_naming_blockers(path: Path,
                                       "--quiet"])
     assert result.exit_code in (0, 1), result.output
     if result.exit_code == 0:
-        report = validate_file(out, runtime="rs", arch="x86_64" if "x86_64" in str(path) or
-                               "releases" in str(path) else path.parts[-3])
+        # shared corpus files sit under <arch>/; the release and public ones are x86_64
+        arch = path.parts[-3] if path.parts[-2].startswith("runtime-") else "x86_64"
+        report = validate_file(out, runtime="rs", arch=arch)
         assert [f.message for f in report.findings if f.severity.label == "error"] == []
     else:
         assert not out.exists()

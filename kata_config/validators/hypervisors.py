@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import Table, keys_of
+from kata_config.keys.history import value_status
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_int, as_str, hkey, is_true
 
@@ -49,7 +50,7 @@ _DB_SHARED_FS: Final = ("virtio-fs", "inline-virtio-fs")
 # Keys present in upstream Go templates that the Go builder of that hypervisor never reads.
 
 
-def _db_problems(table: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+def _db_problems(table: Mapping[str, Any], release: str) -> Iterator[tuple[str, str]]:
     for key in _DB_EMPTY:
         if table.get(key) not in (None, "", []):
             yield key, f"{key} must be empty for dragonball (the VMM is built into the shim)"
@@ -61,7 +62,10 @@ def _db_problems(table: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         if is_true(table.get(key)):
             yield key, f"{key} = true is not supported by dragonball; set it to false"
     driver = as_str(table.get("block_device_driver"))
-    if driver and driver not in _DB_DRIVERS:
+    # 3.0-3.1 spelled the drivers virtio-blk, virtio-mmio, nvdimm: the value history decides
+    renamed = value_status("rs", "hypervisor.*", "block_device_driver", driver, "",
+                           release=release) is not None
+    if driver and driver not in _DB_DRIVERS and not renamed:
         yield (
             "block_device_driver",
             (
@@ -103,7 +107,7 @@ def check_dragonball(cfg: KataConfig) -> Iterator[Issue]:
     table = cfg.hypervisors.get("dragonball")
     if cfg.runtime != "rs" or table is None:
         return
-    for key, problem in _db_problems(table):
+    for key, problem in _db_problems(table, cfg.release):
         yield Issue(hkey("dragonball", key), f"{problem}: runtime-rs refuses to load")
 
 

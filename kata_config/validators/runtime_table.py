@@ -35,6 +35,7 @@ CREATE_CONTAINER_TIMEOUT_ZERO = Rule(
     "create-container-timeout-zero",
     Severity.WARNING,
     "Go: create_container_timeout 0 or unset gives CreateContainer no time",
+    releases=(("go", "3.4", ""),),  # before 3.4 the timeout was not configurable
 )
 
 _SHARED_MOUNT_KEYS: Final = ("name", "src_ctr", "src_path", "dst_ctr", "dst_path")

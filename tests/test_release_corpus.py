@@ -1,0 +1,57 @@
+"""Stock files of older releases: findings describe that release, or name what retired when."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kata_config.keys.history import NEWEST
+from tests.release_corpus import DOC, check, corpus, render
+
+# Findings that mean "kata-config does not know this key or table": on a stock file of a
+# release we read, any of them would be version blindness.
+_BLIND = {"unknown-key", "unknown-key-rejected", "unknown-table"}
+_ABOUT_RELEASES = {"retired-key", "retired-key-rejected", "retired-table", "retired-value",
+                   "key-too-new", "key-too-new-rejected", "value-too-new", "config-release"}
+
+
+def _id(path: Path) -> str:
+    return "/".join(path.parts[-3:])
+
+
+def test_the_corpus_spans_six_releases_and_both_runtimes() -> None:
+    releases = {p.parts[-3] for p in corpus()}
+    assert len(releases) >= 6
+    assert {p.parts[-2] for p in corpus()} == {"go", "rs"}
+
+
+@pytest.mark.parametrize("path", corpus(), ids=_id)
+def test_as_its_own_release_nothing_is_unknown_or_out_of_its_time(path: Path) -> None:
+    found = {f.rule_id for f in check(path).findings}
+    assert found & _BLIND == set()
+    # a stock file can carry keys its own runtime stopped reading (upstream's templates lag),
+    # but never keys from a later release
+    assert found & {"key-too-new", "key-too-new-rejected", "value-too-new"} == set()
+
+
+@pytest.mark.parametrize("path", corpus(), ids=_id)
+def test_as_the_newest_release_old_keys_are_named_with_their_release(path: Path) -> None:
+    report = check(path, NEWEST)
+    assert {f.rule_id for f in report.findings} & _BLIND == set()
+    for finding in report.findings:
+        if finding.rule_id in _ABOUT_RELEASES:
+            assert re.search(r"\b\d+\.\d+\b", finding.message), finding.message
+
+
+def test_acrn_is_named_as_removed_in_3_10() -> None:
+    path = next(p for p in corpus() if p.name == "configuration-acrn.toml")
+    messages = [f.message for f in check(path, NEWEST).findings
+                if f.rule_id == "hypervisor-name-invalid"]
+    assert len(messages) == 1
+    assert "removed in 3.10" in messages[0]
+
+
+def test_the_doc_table_is_current() -> None:
+    assert DOC.read_text(encoding="utf-8") == render(), "run: python -m tests.release_corpus"
