@@ -234,6 +234,6 @@ def arch_spec(name: str) -> ArchSpec:
     Raises:
         ValueError: for an architecture kata-config has no table for.
     """
-    from kata_config.arch import get  # lazy: see _LAZY
+    from kata_config.arch import ARCHES, normalize  # lazy: see _LAZY
 
-    return get(name)
+    return ARCHES[normalize(name)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from kata_config.arch import ARCHES, UnknownArchError, host_arch
 from kata_config.findings import Finding, Severity
 from kata_config.keys.spec import REQUIRED, Runtime
 from kata_config.model import KataConfig, detect_runtime
@@ -95,11 +96,14 @@ def _stock_flat(stock: StockFile) -> dict[str, Any]:
 
 
 def _arch_order(arch: str | None) -> list[str]:
-    """Candidate arches: the given one only, else this host's first, then x86_64."""
+    """Candidate arches: the given one only, else this host's first, then every known one."""
     if arch:
         return [arch]
-    host = os.uname().machine
-    return [host, "x86_64", "aarch64", "ppc64le", "s390x", "riscv64"]
+    try:
+        here = [host_arch()]
+    except UnknownArchError:
+        here = []
+    return [*here, *ARCHES]
 
 
 def best_stock(

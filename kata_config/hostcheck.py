@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kata_config.arch import ARCHES
+from kata_config.arch import ARCHES, ArchSpec
 from kata_config.errors import KataConfigError
 from kata_config.findings import Severity, exit_code_for
 from kata_config.model import KataConfig
@@ -70,8 +70,8 @@ class HostReport:
         return {s: sum(1 for r in self.results if r.status is s) for s in Status}
 
 
-def _node_facts(facts: Facts) -> dict[str, bool]:
-    hardware = bool(facts.flags & {"vmx", "svm"})
+def _node_facts(spec: ArchSpec, facts: Facts) -> dict[str, bool]:
+    hardware = bool(facts.flags & spec.virt_flags)
     return {"vm-guest": facts.guest, "nested": facts.guest and facts.kvm_device and
             not (facts.pvm and not hardware), "pvm": facts.pvm}
 
@@ -123,7 +123,7 @@ def run_checks(host: HostRoot, arch: str, *, config: str | os.PathLike[str] | No
             ctx = replace(ctx, facts=gather(host, ctx.spec))
     return HostReport(arch, str(host.root), _placed(tuple(results), resolved.result, only),
                       resolved.path, time.time(), time.monotonic() - started,
-                      node=_node_facts(ctx.facts))
+                      node=_node_facts(ctx.spec, ctx.facts))
 
 
 def check_host(*, root: str | os.PathLike[str] = "/", arch: str | None = None,

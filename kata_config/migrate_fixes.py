@@ -10,9 +10,10 @@ target requires are added (runtime-rs Firecracker has no built-in ``memory_slots
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
-from kata_config.arch import canonical_arch
+from kata_config.arch import ARCHES
 from kata_config.findings import Finding, Severity
 from kata_config.keys import Table, lookup
 from kata_config.keys.history import NAMES, NEWEST, key_history, next_release, value_history
@@ -30,13 +31,10 @@ _QEMU_BINARY: Final = re.compile(r"qemu-system-([a-z0-9_]+)")
 def file_arch(table: Any) -> str:
     """The arch a hypervisor table is for, from its QEMU binary name (x86_64 when unknown)."""
     match = _QEMU_BINARY.search(str(table.get("path", "")))
-    if match:
-        name = "ppc64le" if match.group(1) == "ppc64" else match.group(1)
-        try:
-            return canonical_arch(name)
-        except ValueError:
-            pass
-    return "x86_64"
+    by_binary = {f"qemu-system-{spec.name}": spec.name for spec in ARCHES.values()}
+    by_binary.update((PurePosixPath(spec.qemu.binary).name, spec.name)
+                     for spec in ARCHES.values() if spec.qemu is not None)
+    return by_binary.get(match.group(0) if match else "", "x86_64")
 
 
 def _plain(item: Any) -> Any:

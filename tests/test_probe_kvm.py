@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kata_config.arch import normalize
+from kata_config.arch import ARCHES, normalize
 from kata_config.hostcheck import context
 from kata_config.probes import kvm
 from kata_config.probes.base import ProbeContext, Status
@@ -32,7 +32,7 @@ HOSTS = Path(__file__).parent / "fixtures" / "hosts"
     ids=["api-x86", "create-x86", "ext-arm", "create-s390", "api-ppc", "create-ppc", "ext-ppc"],
 )
 def test_io_matches_kernel_constants(nr: int, arch: str, expected: int) -> None:
-    assert kvm._io(nr, arch) == expected
+    assert kvm._io(nr, ARCHES[arch]) == expected
 
 
 class FakeKvm:

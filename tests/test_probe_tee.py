@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kata_config.arch import ARCHES
 from kata_config.hostcheck import context
 from kata_config.model import KataConfig
 from kata_config.probes import tee
@@ -36,9 +37,9 @@ def _results(label: str, arch: str, config: KataConfig | None = None) -> dict[st
 def test_fixture_hosts(
     label: str, arch: str, available: set[str], statuses: dict[str, str]
 ) -> None:
-    assert tee.available_tees(HostRoot(HOSTS / label), arch) == available
+    assert tee.available_tees(HostRoot(HOSTS / label), ARCHES[arch]) == available
     got = _results(label, arch)
-    assert set(got) == set(tee.TEES_BY_ARCH[arch])
+    assert set(got) == set(ARCHES[arch].tees)
     assert {k: got[k].status.value for k in statuses} == statuses
     assert all(r.status is not Status.FAIL for r in got.values())  # nothing asked for a TEE
 
@@ -68,7 +69,7 @@ def _cfg(arch: str, **hv: Any) -> KataConfig:
 )
 def test_requested_tee(hv: dict[str, Any], wanted: str | None) -> None:
     host = HostRoot(HOSTS / "x86_64-tee-sev")
-    assert tee.requested_tee(_cfg("x86_64", **hv), host, "x86_64") == wanted
+    assert tee.requested_tee(_cfg("x86_64", **hv), host, ARCHES["x86_64"]) == wanted
 
 
 def test_snp_config_on_a_sev_only_host_fails_that_tee_only() -> None:

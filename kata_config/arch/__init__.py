@@ -1,33 +1,40 @@
-"""Architecture names, aliases and the per-arch tables (``ARCHES``) used by rules and probes.
+"""Architecture names, aliases and the registry of per-arch tables (``ARCHES``).
 
-Each supported arch keeps its table in ``arch/<arch>.py`` as one frozen ``SPEC``; the shapes
-live in ``arch/base.py``. riscv64 is known for validation only (no host probes yet).
+Each arch keeps every fact kata-config knows about it in ``arch/<arch>.py`` as one frozen
+``SPEC``; the shapes live in ``arch/base.py`` (``arch/qemu.py`` for the QEMU launch data).
+Rules and probes ask the spec, never compare arch names, so a new arch is one more file here
+(plus its host fixtures). ``registered`` adds specs for the length of a ``with`` block, in this
+thread or task only, without touching the built-in table: for tests and for callers who
+describe an arch kata-config does not ship.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Final
 
-from kata_config.arch import aarch64, ppc64le, qemu, s390x, x86_64
-from kata_config.arch.base import ArchSpec, ModuleSpec, Need, ParamSpec, Vendor
+from kata_config.arch import aarch64, ppc64le, riscv64, s390x, x86_64
+from kata_config.arch.base import ArchSpec, Family, ModuleSpec, Need, ParamSpec, Vendor
 from kata_config.errors import KataConfigError
 
 __all__ = [
     "ALIASES",
     "ARCHES",
     "ArchSpec",
+    "Family",
     "ModuleSpec",
     "Need",
     "ParamSpec",
     "UnknownArchError",
     "Vendor",
     "canonical_arch",
-    "get",
     "host_arch",
     "normalize",
+    "registered",
 ]
 
 ALIASES: Final[Mapping[str, str]] = {
@@ -44,13 +51,44 @@ class UnknownArchError(KataConfigError, ValueError):
     """Raised for an architecture kata-config has no table for; callers report a usage error."""
 
 
-ARCHES: Final[Mapping[str, ArchSpec]] = MappingProxyType({
-    "x86_64": x86_64.SPEC,
-    "aarch64": aarch64.SPEC,
-    "ppc64le": ppc64le.SPEC,
-    "s390x": s390x.SPEC,
-    "riscv64": ArchSpec("riscv64", ("virt",), 512, host_checks=False, qemu=qemu.RISCV64),
+_BUILT_IN: Final[Mapping[str, ArchSpec]] = MappingProxyType({
+    spec.name: spec for spec in (x86_64.SPEC, aarch64.SPEC, ppc64le.SPEC, s390x.SPEC, riscv64.SPEC)
 })
+_ADDED: ContextVar[Mapping[str, ArchSpec]] = ContextVar(
+    "kata_config_added_arches", default=MappingProxyType({}))
+
+
+class _Registry(Mapping[str, ArchSpec]):
+    """The built-in specs, in order, then any ``registered`` ones; read-only."""
+
+    def __getitem__(self, name: str) -> ArchSpec:
+        added = _ADDED.get()
+        return added[name] if name in added else _BUILT_IN[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from _BUILT_IN
+        yield from (name for name in _ADDED.get() if name not in _BUILT_IN)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+ARCHES: Final[Mapping[str, ArchSpec]] = _Registry()
+"""Canonical name -> spec of every arch kata-config knows (here and now)."""
+
+
+@contextmanager
+def registered(*specs: ArchSpec) -> Iterator[None]:
+    """Make ``specs`` known arches inside the ``with`` block (this thread or task only).
+
+    A spec named like a built-in one replaces it inside the block; the built-in table itself
+    is never changed.
+    """
+    token = _ADDED.set(MappingProxyType({**_ADDED.get(), **{s.name: s for s in specs}}))
+    try:
+        yield
+    finally:
+        _ADDED.reset(token)
 
 
 def normalize(name: str) -> str:
@@ -64,11 +102,6 @@ def normalize(name: str) -> str:
         known = ", ".join(sorted(ARCHES))
         raise UnknownArchError(f"unknown architecture {name!r}; expected one of: {known}")
     return canonical
-
-
-def get(name: str) -> ArchSpec:
-    """The spec of a canonical arch name (see ``normalize``)."""
-    return ARCHES[normalize(name)]
 
 
 def host_arch() -> str:

@@ -10,7 +10,16 @@ from types import MappingProxyType
 from typing import Final
 
 from kata_config.arch import qemu
-from kata_config.arch.base import KVM, VHOST, VHOST_NET, VSOCK, ArchSpec, modules
+from kata_config.arch.base import (
+    KVM,
+    RS_VMMS,
+    VHOST,
+    VHOST_NET,
+    VSOCK,
+    ArchSpec,
+    Family,
+    modules,
+)
 
 _IMPLEMENTERS: Final = {
     0x41: "ARM", 0x42: "Broadcom", 0x43: "Cavium", 0x46: "Fujitsu", 0x48: "HiSilicon",
@@ -51,6 +60,13 @@ SPEC: Final = ArchSpec(
     machine_types=("virt",),
     go_max_vcpus=123,
     go_nvdimm_needs_firmware=True,
+    go_iommu_refused=True,
+    go_uefi_pflashes=True,
+    go_numa=True,
+    rs_vmms=RS_VMMS,
+    family=Family.ARM,
+    kvm_checks=("kvm.ipa-size",),
+    serial_console="ttyAMA0",
     kernel_modules=modules(KVM, VHOST, VHOST_NET, VSOCK),
     flags_key="Features",
     implementers=MappingProxyType(_IMPLEMENTERS),

@@ -45,6 +45,24 @@ class ModuleSpec:
     params: Mapping[str, ParamSpec] = field(default_factory=lambda: MappingProxyType({}))
 
 
+class Family(StrEnum):
+    """The CPU family of an arch: how its ``/proc/cpuinfo`` reads and what proves it can host
+    KVM guests. Picks the probes' per-family logic (naming the CPU, telling a VM guest, the
+    ``cpu.virtualization`` verdict, recognising a cpuinfo's arch); a new arch of a known
+    family needs no code."""
+
+    X86 = "x86"
+    """``vendor_id`` and ``flags``; ``vmx``/``svm`` (or PVM) prove virtualization."""
+    ARM = "arm"
+    """``CPU implementer``/``CPU part``; EL2 is invisible, so only KVM itself proves it."""
+    POWER = "power"
+    """``cpu``/``platform``; the POWER generation and PowerNV (host) vs pSeries (guest)."""
+    Z = "z"
+    """``vendor_id = IBM/S390``; the ``sie`` facility, LPAR vs z/VM or KVM guest."""
+    RISCV = "riscv"
+    """No host checks yet."""
+
+
 @dataclass(frozen=True, slots=True)
 class Vendor:
     """An x86 CPU vendor: its display name, its virtualization flag and its KVM module."""
@@ -81,6 +99,20 @@ class ArchSpec:
             to this block size at load (ppc64le: QEMU's 256 MiB blocks); 0 = no alignment.
         rs_min_memory_mib: runtime-rs raises ``default_memory`` to at least this at load
             (ppc64le); 0 = no floor.
+        family: the CPU family (see ``Family``).
+        pvm_module: the module that provides KVM without hardware virtualization (PVM).
+        nested_module: the module whose ``nested`` parameter says whether guests may nest,
+            where no CPU vendor names it (x86 takes it from ``vendors``).
+        kvm_checks: arch-only live KVM capability checks (``kvm.vm-types``, ...).
+        ioctl_dir_none: the ioctl encoding's "no data" direction bits (powerpc: 1 << 29).
+        tees: the trusted execution environments Kata can use here (``tdx``, ``se``, ...);
+            with one, a confidential guest uses it; with several the runtime picks by host.
+        go_iommu_refused: the Go runtime's QEMU fails to start a VM with ``enable_iommu``.
+        go_uefi_pflashes: the Go runtime's QEMU needs ``pflashes`` empty or a UEFI code and
+            variables pair.
+        go_numa: the Go runtime supports more than one guest NUMA node.
+        rs_vmms: runtime-rs hypervisor plugins built for this arch besides qemu and remote.
+        serial_console: the guest kernel's serial console device (``console=`` when debugging).
     """
 
     name: str
@@ -102,6 +134,17 @@ class ArchSpec:
     go_nvdimm_needs_firmware: bool = False
     rs_memory_block_mib: int = 0
     rs_min_memory_mib: int = 0
+    family: Family = Family.X86
+    pvm_module: str = ""
+    nested_module: str = ""
+    kvm_checks: tuple[str, ...] = ()
+    ioctl_dir_none: int = 0
+    tees: tuple[str, ...] = ()
+    go_iommu_refused: bool = False
+    go_uefi_pflashes: bool = False
+    go_numa: bool = False
+    rs_vmms: frozenset[str] = frozenset()
+    serial_console: str = "ttyS0"
 
 
 def modules(*specs: ModuleSpec) -> Mapping[str, ModuleSpec]:
@@ -127,3 +170,6 @@ VHOST_NET = ModuleSpec(
     device="dev/vhost-net",
 )
 KVM = ModuleSpec("kvm", "the KVM core", Need.KVM, device="dev/kvm")
+
+RS_VMMS = frozenset({"firecracker", "clh", "dragonball", "openvmm"})
+"""The runtime-rs hypervisor plugins upstream builds for x86_64 and aarch64 only."""

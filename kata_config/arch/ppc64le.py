@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Final
 
 from kata_config.arch import qemu
-from kata_config.arch.base import KVM, VSOCK, ArchSpec, ModuleSpec, Need, modules
+from kata_config.arch.base import KVM, VSOCK, ArchSpec, Family, ModuleSpec, Need, modules
 
 SPEC: Final = ArchSpec(
     name="ppc64le",
     qemu=qemu.PPC64LE,
     machine_types=("pseries",),
     go_max_vcpus=128,
+    go_iommu_refused=True,
+    family=Family.POWER,
+    nested_module="kvm_hv",
+    # powerpc encodes an ioctl's "no data" direction as 1 in a 3-bit field at bit 29
+    ioctl_dir_none=1 << 29,
+    tees=("pef",),
     rs_memory_block_mib=256,
     rs_min_memory_mib=1024,
     kernel_modules=modules(

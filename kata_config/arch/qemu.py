@@ -68,6 +68,10 @@ class QemuLaunch:
         ninep_multidevs: 9p gets ``multidevs=remap``.
         rs_kernel_params: what runtime-rs appends for an IOMMU-less guest on this arch.
         rs_dax: runtime-rs puts ``dax`` in NVDIMM rootflags on this arch.
+        confidential: the technology a ``confidential_guest`` uses here (``se``, ``pef``,
+            ``cca``); "" when the runtime asks the host (x86: TDX or SEV).
+        iommu_kernel_params: what the Go runtime adds to the kernel command line for
+            ``enable_iommu`` on this arch.
     """
 
     binary: str
@@ -86,6 +90,8 @@ class QemuLaunch:
     ninep_multidevs: bool = True
     rs_kernel_params: tuple[str, ...] = ()
     rs_dax: bool = True
+    confidential: str = ""
+    iommu_kernel_params: tuple[str, ...] = ()
 
 
 X86_64: Final = QemuLaunch(
@@ -97,6 +103,7 @@ X86_64: Final = QemuLaunch(
         "i8042.dumbkbd=1", "i8042.nopnp=1", "i8042.noaux=1", "noreplace-smp", "reboot=k",
         "cryptomgr.notests", "net.ifnames=0", "pci=lastbus=0",
     ),
+    iommu_kernel_params=("intel_iommu=on", "iommu=pt"),
 )
 
 AARCH64: Final = QemuLaunch(
@@ -108,6 +115,7 @@ AARCH64: Final = QemuLaunch(
     ninep_multidevs=False,
     rs_kernel_params=("iommu.passthrough=0",),
     rs_dax=False,
+    confidential="cca",
 )
 
 PPC64LE: Final = QemuLaunch(
@@ -119,6 +127,7 @@ PPC64LE: Final = QemuLaunch(
     maxmem=MaxMem.FLOOR256_PLUS_OFFSET,
     rootfs=Rootfs.NVDIMM_CMDLINE_BLK_DEVICE,
     root_ports=RootPorts.NEVER,
+    confidential="pef",
 )
 
 S390X: Final = QemuLaunch(
@@ -133,6 +142,7 @@ S390X: Final = QemuLaunch(
     bind_with_machine=True,
     rng=False,
     root_ports=RootPorts.NEVER,
+    confidential="se",
 )
 
 RISCV64: Final = QemuLaunch(

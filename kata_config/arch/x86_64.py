@@ -8,10 +8,12 @@ from typing import Final
 from kata_config.arch import qemu
 from kata_config.arch.base import (
     KVM,
+    RS_VMMS,
     VHOST,
     VHOST_NET,
     VSOCK,
     ArchSpec,
+    Family,
     ModuleSpec,
     Need,
     ParamSpec,
@@ -27,6 +29,12 @@ SPEC: Final = ArchSpec(
     qemu=qemu.X86_64,
     machine_types=("q35", "microvm"),
     go_max_vcpus=240,
+    go_numa=True,
+    rs_vmms=RS_VMMS,
+    family=Family.X86,
+    pvm_module="kvm_pvm",
+    kvm_checks=("kvm.vm-types",),
+    tees=("tdx", "sev", "sev-es", "sev-snp"),
     cpu_flags=(frozenset({"lm"}), frozenset({"sse4_1"})),
     kernel_modules=modules(
         KVM,

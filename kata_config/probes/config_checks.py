@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from kata_config.arch import ARCHES
 from kata_config.arch.base import QEMU_LIKE
 from kata_config.discovery import discover_in
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
@@ -146,7 +145,7 @@ def _sizes(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
 
 def _machine_and_vsock(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
     machine = cfg.hv_value("machine_type")
-    types = ARCHES[ctx.arch].machine_types
+    types = ctx.spec.machine_types
     if isinstance(machine, str) and machine:
         ok = machine in types
         yield CheckResult("config.machine-type", Status.PASS if ok else Status.FAIL,
@@ -170,8 +169,8 @@ def _confidential(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
         yield CheckResult("config.confidential", Status.SKIP,
                           "confidential_guest = true but the TEE probes are unavailable")
         return
-    wanted = tee.requested_tee(cfg, ctx.host, ctx.arch)
-    have = tee.available_tees(ctx.host, ctx.arch)
+    wanted = tee.requested_tee(cfg, ctx.host, ctx.spec)
+    have = tee.available_tees(ctx.host, ctx.spec)
     ok = wanted in have
     yield CheckResult("config.confidential", Status.PASS if ok else Status.FAIL,
                       f"confidential_guest = true asks for {wanted or 'a TEE'}: "

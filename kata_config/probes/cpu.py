@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from kata_config.arch import ARCHES, ArchSpec
+from kata_config.arch import ARCHES, ArchSpec, Family
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 from kata_config.probes.cpuinfo import CPUINFO, CpuInfo
 
@@ -27,13 +27,13 @@ def arm_cpu_name(spec: ArchSpec, implementer: str, part: str) -> str:
 
 
 def describe(spec: ArchSpec, info: CpuInfo) -> str:
-    """One-phrase CPU identity for the report, per arch."""
-    if spec.name == "aarch64":
+    """One-phrase CPU identity for the report, as the arch's CPU family prints it."""
+    if spec.family is Family.ARM:
         return arm_cpu_name(spec, info.get("CPU implementer"), info.get("CPU part"))
-    if spec.name == "ppc64le":
+    if spec.family is Family.POWER:
         where = info.platform.get("platform", "platform unknown")
         return f"{info.get('cpu') or 'unknown POWER'} ({where})"
-    if spec.name == "s390x":
+    if spec.family is Family.Z:
         machine = re.search(r"machine\s*=\s*(\w+)", " ".join(info.fields.values()))
         return f"IBM Z machine type {machine.group(1) if machine else 'unknown'}"
     return info.get("model name") or info.get("vendor_id") or "unknown CPU"

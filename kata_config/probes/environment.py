@@ -15,7 +15,6 @@ from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 from kata_config.probes.facts import Facts
 
 _CONTAINER_CGROUP: Final = re.compile(r"docker|kubepods|containerd|libpod|crio|lxc|podman")
-_NESTED_PARAM: Final = {"s390x": "kvm", "ppc64le": "kvm_hv"}
 
 
 def probe_guest(ctx: ProbeContext, facts: Facts) -> CheckResult:
@@ -24,7 +23,7 @@ def probe_guest(ctx: ProbeContext, facts: Facts) -> CheckResult:
         return CheckResult("env.vm-guest", Status.PASS, "bare metal (no sign of a hypervisor)",
                            facts.guest_evidence)
     if facts.kvm_device:
-        how = "through PVM" if facts.pvm and not facts.flags & {"vmx", "svm"} else "nested"
+        how = "through PVM" if facts.pvm and not facts.flags & ctx.spec.virt_flags else "nested"
         return CheckResult("env.vm-guest", Status.PASS, f"VM guest; KVM works {how}, so Kata "
                            "VMs run one level deeper (slower start, less memory headroom)",
                            facts.guest_evidence + "; /dev/kvm present")
@@ -35,8 +34,8 @@ def probe_guest(ctx: ProbeContext, facts: Facts) -> CheckResult:
 
 def probe_nested(ctx: ProbeContext, facts: Facts) -> CheckResult | None:
     """``env.nested``: may Kata guests run VMs themselves (not needed by Kata)."""
-    module = facts.vendor.kvm_module if facts.vendor else _NESTED_PARAM.get(ctx.arch)
-    if module is None or (facts.pvm and not facts.flags & {"vmx", "svm"}):
+    module = facts.vendor.kvm_module if facts.vendor else ctx.spec.nested_module
+    if not module or (facts.pvm and not facts.flags & ctx.spec.virt_flags):
         return None
     if not ctx.host.is_dir(f"sys/module/{module}"):
         return None

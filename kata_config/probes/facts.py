@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from kata_config.arch import ArchSpec, Vendor
+from kata_config.arch import ArchSpec, Family, Vendor
 from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, read_cpuinfo
 from kata_config.probes.host import HostRoot
 from kata_config.probes.modstate import is_present
@@ -49,14 +49,14 @@ def _guest(host: HostRoot, spec: ArchSpec, info: CpuInfo | None) -> tuple[bool, 
         return True, f"DMI sys_vendor = {vendor!r}, product_name = {product!r}"
     if any(p in product for p in _VM_PRODUCTS):
         return True, f"DMI product_name = {product!r}"
-    if spec.name == "s390x":
+    if spec.family is Family.Z:
         sysinfo = host.read_text("proc/sysinfo") or ""
         level = re.search(r"^VM00 Control Program:\s*(.+?)\s*$", sysinfo, re.MULTILINE)
         if level:
             return True, f"/proc/sysinfo: VM00 Control Program: {level.group(1)}"
         if info is not None and info.s390_version.upper() == "FF":
             return True, f"{CPUINFO}: version = FF"
-    if spec.name == "ppc64le" and info is not None and (
+    if spec.family is Family.POWER and info is not None and (
         info.platform.get("platform", "").lower() == "pseries"
     ):
         model = info.platform.get("model") or info.platform.get("machine", "")
@@ -74,6 +74,6 @@ def gather(host: HostRoot, spec: ArchSpec) -> Facts:
         info=info, flags=flags, vendor=vendor,
         kvm_device=host.is_device("dev/kvm"),
         kvm_module=is_present(host, "kvm"),
-        pvm=spec.name == "x86_64" and host.is_dir("sys/module/kvm_pvm"),
+        pvm=bool(spec.pvm_module) and host.is_dir(f"sys/module/{spec.pvm_module}"),
         guest=guest, guest_evidence=evidence,
     )

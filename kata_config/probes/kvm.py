@@ -10,10 +10,11 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from kata_config.arch import ArchSpec
 from kata_config.probes.base import CheckResult, ProbeContext, Status
 
 LIVE_ONLY: Final = "live-only check: not run on a snapshot"
@@ -50,14 +51,14 @@ COMPETITORS: Final = (
 )
 
 
-def _io(nr: int, arch: str, type_: int = KVMIO) -> int:
-    """``_IO(type, nr)`` for ``arch``: an ioctl request with no data direction and size 0.
+def _io(nr: int, spec: ArchSpec, type_: int = KVMIO) -> int:
+    """``_IO(type, nr)`` on ``spec``'s arch: an ioctl request with no data direction, size 0.
 
     Generic Linux encodes "no direction" as 0 in bits 30-31; powerpc uses a 3-bit direction
-    field at bit 29 where "none" is 1, so every ``_IO`` number there carries ``0x20000000``.
+    field at bit 29 where "none" is 1, so every ``_IO`` number there carries ``0x20000000``
+    (``ArchSpec.ioctl_dir_none``).
     """
-    none_dir = (1 << 29) if arch in ("ppc64le", "ppc64") else 0
-    return none_dir | (type_ << 8) | nr
+    return spec.ioctl_dir_none | (type_ << 8) | nr
 
 
 Opener = Callable[[str, int], int]
@@ -89,15 +90,14 @@ def _skip_all(ids: tuple[str, ...], why: str) -> Iterator[CheckResult]:
         yield CheckResult(check_id, Status.SKIP, why)
 
 
-def _ids(arch: str) -> tuple[str, ...]:
-    extra = {"x86_64": ("kvm.vm-types",), "aarch64": ("kvm.ipa-size",)}.get(arch, ())
-    return ("kvm.device", "kvm.api-version", "kvm.create-vm", "kvm.max-vcpus", *extra)
+def _ids(spec: ArchSpec) -> tuple[str, ...]:
+    return ("kvm.device", "kvm.api-version", "kvm.create-vm", "kvm.max-vcpus", *spec.kvm_checks)
 
 
 def probe_kvm(ctx: ProbeContext, ops: KvmOps | None = None) -> Iterator[CheckResult]:
     """Open ``/dev/kvm``, check the API version, create and destroy a VM, read capabilities."""
     ops = ops or KvmOps()
-    ids = _ids(ctx.arch)
+    ids = _ids(ctx.spec)
     if not ctx.host.devices_live:
         yield from _skip_all(ids, LIVE_ONLY)
         return
@@ -159,7 +159,7 @@ def _open_failure(exc: OSError, device: str, own_root: bool = True) -> CheckResu
 def _after_open(
     ctx: ProbeContext, ops: KvmOps, fd: int, ids: tuple[str, ...]
 ) -> Iterator[CheckResult]:
-    request = _io(NR_GET_API_VERSION, ctx.arch)
+    request = _io(NR_GET_API_VERSION, ctx.spec)
     try:
         version = ops.call(fd, request)
     except OSError as exc:
@@ -179,14 +179,12 @@ def _after_open(
     yield CheckResult("kvm.api-version", Status.PASS, f"KVM API version {version}", evidence)
     yield _create_vm(ctx, ops, fd)
     yield _max_vcpus(ctx, ops, fd)
-    if ctx.arch == "x86_64":
-        yield _vm_types(ctx, ops, fd)
-    elif ctx.arch == "aarch64":
-        yield _ipa_size(ctx, ops, fd)
+    for check_id in ctx.spec.kvm_checks:
+        yield _ARCH_CHECKS[check_id](ctx, ops, fd)
 
 
 def _create_vm(ctx: ProbeContext, ops: KvmOps, fd: int) -> CheckResult:
-    request = _io(NR_CREATE_VM, ctx.arch)
+    request = _io(NR_CREATE_VM, ctx.spec)
     try:
         vm_fd = ops.call(fd, request, 0)
     except OSError as exc:
@@ -213,7 +211,7 @@ def _create_vm(ctx: ProbeContext, ops: KvmOps, fd: int) -> CheckResult:
 
 
 def _extension(ctx: ProbeContext, ops: KvmOps, fd: int, cap: int) -> tuple[int | None, str]:
-    request = _io(NR_CHECK_EXTENSION, ctx.arch)
+    request = _io(NR_CHECK_EXTENSION, ctx.spec)
     try:
         value = ops.call(fd, request, cap)
     except OSError as exc:
@@ -278,12 +276,12 @@ def kvm_vm_types(mask: int) -> frozenset[str]:
     return frozenset(name for bit, name in X86_VM_TYPES.items() if mask & (1 << bit))
 
 
+_ARCH_CHECKS: Final[Mapping[str, Callable[[ProbeContext, KvmOps, int], CheckResult]]] = {
+    "kvm.vm-types": _vm_types,
+    "kvm.ipa-size": _ipa_size,
+}
+"""The checks an arch may list in ``ArchSpec.kvm_checks``, by id."""
+
 PROBES: Final = (probe_kvm,)
-CHECK_IDS: Final = (
-    "kvm.device",
-    "kvm.api-version",
-    "kvm.create-vm",
-    "kvm.max-vcpus",
-    "kvm.vm-types",
-    "kvm.ipa-size",
-)
+CHECK_IDS: Final = ("kvm.device", "kvm.api-version", "kvm.create-vm", "kvm.max-vcpus",
+                    *_ARCH_CHECKS)

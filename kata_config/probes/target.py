@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from kata_config.arch import ARCHES, UnknownArchError, host_arch, normalize
+from kata_config.arch import ARCHES, Family, UnknownArchError, host_arch, normalize
 from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, parse_cpuinfo
 from kata_config.probes.host import HostRoot
 
@@ -25,17 +26,20 @@ class TargetError(ValueError):
     """The host cannot be checked as asked; the CLI reports a usage error (exit 2)."""
 
 
+_LAYOUTS: Final[tuple[tuple[Family, Callable[[CpuInfo], bool]], ...]] = (
+    (Family.Z, lambda info: info.get("vendor_id") == "IBM/S390"),
+    (Family.ARM, lambda info: bool(info.get("CPU implementer"))),
+    (Family.POWER, lambda info: info.get("cpu").upper().startswith("POWER")),
+    (Family.X86, lambda info: bool(info.get("vendor_id")) and "flags" in info.fields),
+)
+"""How each CPU family's cpuinfo looks, most specific first (s390x has a vendor_id too)."""
+
+
 def infer_arch(info: CpuInfo) -> str | None:
     """The arch a cpuinfo belongs to when its layout says so unambiguously, else None."""
-    if info.get("vendor_id") == "IBM/S390":
-        return "s390x"
-    if info.get("CPU implementer"):
-        return "aarch64"
-    if info.get("cpu").upper().startswith("POWER"):
-        return "ppc64le"
-    if info.get("vendor_id") and "flags" in info.fields:
-        return "x86_64"
-    return None
+    family = next((family for family, looks in _LAYOUTS if looks(info)), None)
+    found = [s.name for s in ARCHES.values() if s.family is family and s.host_checks]
+    return found[0] if len(found) == 1 else None
 
 
 def snapshot_arch(host: HostRoot) -> str | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 from kata_config.probes.base import CheckResult, ProbeContext, Status
 
 if TYPE_CHECKING:
+    from kata_config.arch import ArchSpec
     from kata_config.model import KataConfig
     from kata_config.probes.host import HostRoot
 
@@ -109,11 +110,6 @@ NAMES: Final = {
     "se": "IBM Secure Execution",
     "pef": "IBM PEF",
 }
-TEES_BY_ARCH: Final[Mapping[str, tuple[str, ...]]] = {
-    "x86_64": ("tdx", "sev", "sev-es", "sev-snp"),
-    "s390x": ("se",),
-    "ppc64le": ("pef",),
-}
 
 
 def cpuinfo_fields(text: str | None) -> dict[str, str]:
@@ -159,7 +155,7 @@ def _read(host: HostRoot, fields: Mapping[str, str], spec: LinkSpec) -> Link:
     return Link(spec, value, ok)
 
 
-def evidence_chain(host: HostRoot, arch: str, tee: str) -> tuple[Link, ...]:
+def evidence_chain(host: HostRoot, tee: str) -> tuple[Link, ...]:
     """Every link of ``tee``'s chain as read on ``host`` (cpuinfo is read once per call)."""
     fields = cpuinfo_fields(host.read_text("proc/cpuinfo"))
     return tuple(_read(host, fields, spec) for spec in CHAINS[tee])
@@ -169,23 +165,22 @@ def _usable(chain: tuple[Link, ...]) -> bool:
     return all(link.ok for link in chain if link.spec.required)
 
 
-def available_tees(host: HostRoot, arch: str) -> frozenset[str]:
+def available_tees(host: HostRoot, spec: ArchSpec) -> frozenset[str]:
     """The TEEs this host can run a confidential guest with (``"tdx"``, ``"sev-snp"``, ...)."""
-    return frozenset(
-        t for t in TEES_BY_ARCH.get(arch, ()) if _usable(evidence_chain(host, arch, t))
-    )
+    return frozenset(t for t in spec.tees if _usable(evidence_chain(host, t)))
 
 
-def requested_tee(config: KataConfig | None, host: HostRoot, arch: str) -> str | None:
-    """The TEE a config with ``confidential_guest = true`` will use on ``arch``, else None.
+def requested_tee(config: KataConfig | None, host: HostRoot, spec: ArchSpec) -> str | None:
+    """The TEE a config with ``confidential_guest = true`` will use on ``spec``'s arch, else None.
 
-    On x86_64 the runtime picks TDX or SEV by the host; a config says which it was written for
-    through ``sev_snp_guest`` or its firmware/QEMU paths, and failing that the CPU vendor decides.
+    An arch with one TEE uses it. Among several (x86_64) the runtime picks TDX or SEV by the
+    host; a config says which it was written for through ``sev_snp_guest`` or its
+    firmware/QEMU paths, and failing that the CPU vendor decides.
     """
     if config is None or config.hypervisor.get("confidential_guest") is not True:
         return None
-    if arch != "x86_64":
-        return {"s390x": "se", "ppc64le": "pef"}.get(arch)
+    if len(spec.tees) < 2:
+        return spec.tees[0] if spec.tees else None
     hv = config.hypervisor
     if hv.get("sev_snp_guest") is True:
         return "sev-snp"
@@ -214,9 +209,9 @@ def _verdict(tee: str, chain: tuple[Link, ...], wanted: bool) -> CheckResult:
 
 def probe_tee(ctx: ProbeContext) -> Iterator[CheckResult]:
     """Report each TEE of the arch with its chain; FAIL only for the one the config requires."""
-    wanted = requested_tee(ctx.config, ctx.host, ctx.arch)
-    for tee in TEES_BY_ARCH.get(ctx.arch, ()):
-        yield _verdict(tee, evidence_chain(ctx.host, ctx.arch, tee), tee == wanted)
+    wanted = requested_tee(ctx.config, ctx.host, ctx.spec)
+    for tee in ctx.spec.tees:
+        yield _verdict(tee, evidence_chain(ctx.host, tee), tee == wanted)
 
 
 PROBES: Final = (probe_tee,)

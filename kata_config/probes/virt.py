@@ -1,6 +1,6 @@
 """The ``cpu.virtualization`` verdict: can this CPU, as the kernel sees it, host KVM guests?
 
-Each arch has its own evidence: x86 ``vmx``/``svm`` (or PVM, which needs neither), aarch64
+Each CPU family has its own evidence: x86 ``vmx``/``svm`` (or PVM, which needs neither), aarch64
 only KVM itself (EL2 is invisible in cpuinfo), ppc64le the POWER generation and PowerNV vs
 pSeries, s390x the ``sie`` facility and LPAR vs guest. KVM that is demonstrably up (the
 module present and ``/dev/kvm`` there) outweighs a missing flag, because the flag is only
@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from kata_config.arch import ARCHES
+from kata_config.arch import ArchSpec, Family
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, power_generation
 from kata_config.probes.facts import Facts
 
 ID: Final = "cpu.virtualization"
 PVM_NOTE: Final = "KVM via PVM (kvm_pvm), no hardware virtualization flags"
-def _x86(f: Facts, info: CpuInfo) -> CheckResult:
-    found = sorted(f.flags & ARCHES["x86_64"].virt_flags)
+def _x86(spec: ArchSpec, f: Facts, info: CpuInfo) -> CheckResult:
+    found = sorted(f.flags & spec.virt_flags)
     name = f.vendor.virt_name if f.vendor else "hardware virtualization"
     if found:
         nested = "; VM guest with nested virtualization" if f.guest else ""
@@ -46,7 +46,7 @@ def _x86(f: Facts, info: CpuInfo) -> CheckResult:
     )
 
 
-def _aarch64(f: Facts, info: CpuInfo) -> CheckResult:
+def _arm(spec: ArchSpec, f: Facts, info: CpuInfo) -> CheckResult:
     if f.kvm_device:
         return CheckResult(ID, Status.PASS, "KVM is up, so the kernel runs in EL2 (Hyp mode)",
                            "/dev/kvm present")
@@ -61,7 +61,7 @@ def _aarch64(f: Facts, info: CpuInfo) -> CheckResult:
                        "evidence was found", "/dev/kvm absent; kvm module not found")
 
 
-def _ppc64le(f: Facts, info: CpuInfo) -> CheckResult:
+def _power(spec: ArchSpec, f: Facts, info: CpuInfo) -> CheckResult:
     cpu = info.get("cpu")
     gen = power_generation(cpu)
     platform = info.platform.get("platform", "")
@@ -69,7 +69,6 @@ def _ppc64le(f: Facts, info: CpuInfo) -> CheckResult:
     if gen is None:
         return CheckResult(ID, Status.WARN, f"cannot tell the POWER generation from {cpu!r}",
                            evidence)
-    spec = ARCHES["ppc64le"]
     if gen < spec.min_generation:
         return CheckResult(ID, Status.FAIL, f"POWER{gen}: Kata needs POWER"
                            f"{spec.min_generation} or newer", evidence, "use a newer system")
@@ -90,7 +89,7 @@ def _ppc64le(f: Facts, info: CpuInfo) -> CheckResult:
                        "PowerNV host vs pSeries guest cannot be told", evidence)
 
 
-def _s390x(f: Facts, info: CpuInfo) -> CheckResult:
+def _z(spec: ArchSpec, f: Facts, info: CpuInfo) -> CheckResult:
     features = f"{CPUINFO}: features {'has' if 'sie' in f.flags else 'lacks'} sie"
     where = f"VM guest ({f.guest_evidence})" if f.guest else "LPAR"
     if "sie" in f.flags:
@@ -110,7 +109,7 @@ def _s390x(f: Facts, info: CpuInfo) -> CheckResult:
                        "in an LPAR", features)
 
 
-_VERDICTS: Final = {"x86_64": _x86, "aarch64": _aarch64, "ppc64le": _ppc64le, "s390x": _s390x}
+_VERDICTS: Final = {Family.X86: _x86, Family.ARM: _arm, Family.POWER: _power, Family.Z: _z}
 
 
 def probe_virtualization(ctx: ProbeContext) -> Iterator[CheckResult]:
@@ -122,7 +121,7 @@ def probe_virtualization(ctx: ProbeContext) -> Iterator[CheckResult]:
     if facts.info is None:
         yield CheckResult(ID, Status.FAIL, f"cannot read {CPUINFO}", f"{CPUINFO}: missing")
         return
-    yield _VERDICTS[ctx.arch](facts, facts.info)
+    yield _VERDICTS[ctx.spec.family](ctx.spec, facts, facts.info)
 
 
 def _smt_on(ctx: ProbeContext) -> tuple[bool | None, str]:

@@ -7,9 +7,10 @@ every reader returns None for a value of an unexpected type and the rule simply 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from kata_config.arch import ARCHES, ArchSpec
 from kata_config.keys import Runtime, Table, lookup
 from kata_config.keys.spec import HYPERVISOR_NAMES
 from kata_config.model import KataConfig
@@ -85,3 +86,9 @@ def enum_rejects(key: str, value: str, runtime: Runtime) -> bool:
         return False
     allowed = spec.choices_for(runtime)
     return bool(allowed) and value not in allowed
+
+
+def arches_where(wanted: Callable[[ArchSpec], bool]) -> str:
+    """The arches whose spec ``wanted`` accepts, for a message: ``x86_64 and aarch64``."""
+    names = [spec.name for spec in ARCHES.values() if wanted(spec)]
+    return " and ".join(filter(None, (", ".join(names[:-1]), *names[-1:])))

@@ -39,9 +39,6 @@ PPC64LE_MAXMEMORY_TOO_SMALL = Rule(
     "runtime-rs on ppc64le needs aligned default_maxmemory above aligned default_memory",
 )
 
-_PPC_ALIGN: Final = 256
-
-
 def check_machine_type(cfg: KataConfig) -> Iterator[Issue]:
     """QEMU ``machine_type`` that the target architecture does not support.
 
@@ -106,7 +103,8 @@ def check_iommu_arch(cfg: KataConfig) -> Iterator[Issue]:
         machine_type = "virt"
         enable_iommu = false
     """
-    if cfg.runtime != "go" or cfg.arch not in ("aarch64", "ppc64le", "s390x"):
+    spec = ARCHES.get(cfg.arch)
+    if cfg.runtime != "go" or spec is None or not spec.go_iommu_refused:
         return
     if is_true(cfg.hypervisors.get("qemu", {}).get("enable_iommu")):
         yield Issue(
@@ -134,14 +132,15 @@ def check_pflashes(cfg: KataConfig) -> Iterator[Issue]:
         machine_type = "virt"
         pflashes = ["/usr/share/aavmf/AAVMF_CODE.fd", "/usr/share/aavmf/AAVMF_VARS.fd"]
     """
-    if cfg.runtime != "go" or cfg.arch != "aarch64":
+    spec = ARCHES.get(cfg.arch)
+    if cfg.runtime != "go" or spec is None or not spec.go_uefi_pflashes:
         return
     flashes = str_list(cfg.hypervisors.get("qemu", {}).get("pflashes"))
     if flashes is not None and len(flashes) not in (0, 2):
         yield Issue(
             "hypervisor.qemu.pflashes",
-            f"pflashes lists {len(flashes)} image(s): QEMU on aarch64 needs none or exactly 2 "
-            "(code and variables); the Go runtime fails to start the VM",
+            f"pflashes lists {len(flashes)} image(s): QEMU on {cfg.arch} needs none or exactly "
+            "2 (code and variables); the Go runtime fails to start the VM",
         )
 
 
@@ -161,20 +160,23 @@ def check_ppc64le_memory(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         default_memory = 2048
     """
-    if cfg.runtime != "rs" or cfg.arch != "ppc64le":
+    spec = ARCHES.get(cfg.arch)
+    if cfg.runtime != "rs" or spec is None or not spec.rs_memory_block_mib:
         return
+    block, floor = spec.rs_memory_block_mib, spec.rs_min_memory_mib
     for name, table in hv_tables(cfg):
         for key in ("default_memory", "default_maxmemory"):
             value = as_int(table.get(key))
             if not value or value < 0:
                 continue
-            raised = max(value, 1024) if key == "default_memory" else value
-            aligned = raised - raised % _PPC_ALIGN
+            raised = max(value, floor) if key == "default_memory" else value
+            aligned = raised - raised % block
             if aligned != value:
                 yield Issue(
                     hkey(name, key),
-                    f"{key} ({value} MiB) becomes {aligned} MiB on ppc64le (runtime-rs raises "
-                    "memory to 1024 MiB and aligns to 256 MiB); write a multiple of 256",
+                    f"{key} ({value} MiB) becomes {aligned} MiB on {cfg.arch} (runtime-rs raises "
+                    f"memory to {floor} MiB and aligns to {block} MiB); write a multiple of "
+                    f"{block}",
                 )
 
 
@@ -197,21 +199,23 @@ def check_ppc64le_maxmemory(cfg: KataConfig) -> Iterator[Issue]:
         default_memory = 2048
         default_maxmemory = 4096
     """
-    if cfg.runtime != "rs" or cfg.arch != "ppc64le":
+    spec = ARCHES.get(cfg.arch)
+    if cfg.runtime != "rs" or spec is None or not spec.rs_memory_block_mib:
         return
+    block = spec.rs_memory_block_mib
     for name, table in hv_tables(cfg):
         mem = as_int(table.get("default_memory"))
         maxm = as_int(table.get("default_maxmemory"))
         if mem is None or mem <= 0 or maxm is None or maxm <= 0:
             continue
-        mem_al = max(mem, 1024) // _PPC_ALIGN * _PPC_ALIGN
-        max_al = maxm // _PPC_ALIGN * _PPC_ALIGN
+        mem_al = max(mem, spec.rs_min_memory_mib) // block * block
+        max_al = maxm // block * block
         if max_al <= mem_al:
             yield Issue(
                 hkey(name, "default_maxmemory"),
                 f"default_maxmemory ({maxm} MiB, aligned {max_al}) is not above default_memory "
-                f"({mem} MiB, aligned {mem_al}): runtime-rs refuses to load on ppc64le; set "
-                f"default_maxmemory to at least {mem_al + _PPC_ALIGN} or 0",
+                f"({mem} MiB, aligned {mem_al}): runtime-rs refuses to load on {cfg.arch}; set "
+                f"default_maxmemory to at least {mem_al + block} or 0",
             )
 
 

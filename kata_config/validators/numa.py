@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
+from kata_config.arch import ARCHES
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.model import KataConfig
-from kata_config.validators._util import is_true
+from kata_config.validators._util import arches_where, is_true
 
 NUMA_MAPPING_UNPARSABLE = Rule(
     "numa-mapping-unparsable",
@@ -96,12 +97,13 @@ def check_numa_multi_node(cfg: KataConfig) -> Iterator[Issue]:
     mapping = _mapping(cfg)
     if mapping is None or len(mapping) < 2:
         return
-    if cfg.arch not in ("x86_64", "aarch64"):
+    spec = ARCHES.get(cfg.arch)
+    if spec is not None and not spec.go_numa:
         yield Issue(
             "hypervisor.qemu.numa_mapping",
             f"numa_mapping asks for {len(mapping)} guest NUMA nodes, which the Go runtime "
-            f"supports only on x86_64 and aarch64, not {cfg.arch}: it refuses to load; use "
-            "one node",
+            f"supports only on {arches_where(lambda s: s.go_numa)}, not {cfg.arch}: it "
+            "refuses to load; use one node",
         )
     elif not is_true(cfg.runtime_table.get("static_sandbox_resource_mgmt")):
         yield Issue(

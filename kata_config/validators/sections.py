@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Final
 
+from kata_config.arch import ARCHES, ArchSpec
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys.history import NAMES, hypervisor_history, hypervisors_in, next_release
 from kata_config.model import KataConfig
+from kata_config.validators._util import arches_where
 
 MULTIPLE_HYPERVISOR_TABLES = Rule(
     "multiple-hypervisor-tables",
@@ -31,9 +34,6 @@ NO_HYPERVISOR_TABLE = Rule(
 )
 
 # runtime-rs registers these plugins only in builds for x86_64 and aarch64.
-_RS_X86_ARM_ONLY: Final = frozenset({"firecracker", "clh", "dragonball", "openvmm"})
-
-
 def check_multiple_hypervisor_tables(cfg: KataConfig) -> Iterator[Issue]:
     """More than one ``[hypervisor.*]`` table under the Go runtime.
 
@@ -119,16 +119,24 @@ def check_hypervisor_name(cfg: KataConfig) -> Iterator[Issue]:
                 f"{runtime} has no hypervisor named {name!r}{_since(cfg, name)} and refuses "
                 f"to load the file; expected one of: {', '.join(sorted(accepted))}",
             )
-        elif (
-            cfg.runtime == "rs"
-            and name in _RS_X86_ARM_ONLY
-            and cfg.arch not in ("x86_64", "aarch64")
-        ):
+        elif cfg.runtime == "rs" and _rs_plugin_missing(cfg.arch, name):
+            built = arches_where(partial(_builds, name))
             yield Issue(
                 f"hypervisor.{name}",
                 f"runtime-rs on {cfg.arch} has no {name!r} plugin (it is built only for "
-                "x86_64 and aarch64) and refuses to load the file; use [hypervisor.qemu]",
+                f"{built}) and refuses to load the file; use [hypervisor.qemu]",
             )
+
+
+def _builds(name: str, spec: ArchSpec) -> bool:
+    return name in spec.rs_vmms
+
+
+def _rs_plugin_missing(arch: str, name: str) -> bool:
+    """True for a runtime-rs plugin built for some arches but not for ``arch``."""
+    spec = ARCHES.get(arch)
+    some = any(name in other.rs_vmms for other in ARCHES.values())
+    return spec is not None and some and name not in spec.rs_vmms
 
 
 def _since(cfg: KataConfig, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kata_config import Effective
+from kata_config import Effective, arch_spec
 from kata_runtime.plan import kernel_params as kp
 from kata_runtime.plan.context import Context
 from kata_runtime.plan.model import CONSTANT, RUNTIME_STATE, Arg, Plan
@@ -32,8 +32,8 @@ def _cmdline(eff: Effective) -> tuple[str, tuple[str, ...]]:
     if h.enable_iommu:
         parts.append("iommu=pt")
     if h.enable_debug:
-        console = "console=ttyAMA0,115200n8" if eff.arch == "aarch64" else "console=ttyS0,115200n8"
-        parts += [console, "systemd.log_target=console"]
+        console = arch_spec(eff.arch).serial_console
+        parts += [f"console={console},115200n8", "systemd.log_target=console"]
     else:
         parts.append("quiet")
     parts.append(kp.join(kp.go_config_level(eff)))

@@ -88,8 +88,8 @@ def _ram_backend(st: QemuState) -> list[Arg]:
 def _kernel(st: QemuState, nvdimm_root: bool, console: list[str]) -> list[Arg]:
     h = st.eff.hypervisor
     pieces = [kp.Piece(st.launch.kernel_params, (), f"{st.eff.arch} fixed parameters")]
-    if st.eff.arch == "x86_64" and h.enable_iommu:
-        pieces.append(kp.Piece(("intel_iommu=on", "iommu=pt"), hv("enable_iommu")))
+    if h.enable_iommu and st.launch.iommu_kernel_params:
+        pieces.append(kp.Piece(st.launch.iommu_kernel_params, hv("enable_iommu")))
     if h.image and st.tee != "se":
         pieces.append(_root_params(st, nvdimm_root))
     pieces.append(kp.Piece(tuple(console), hv("use_legacy_serial")))

@@ -8,7 +8,6 @@ from kata_config import Effective, QemuLaunch, arch_spec
 from kata_runtime.plan.context import Context
 
 HV = "hypervisor."
-_CC_BY_ARCH = {"s390x": "se", "ppc64le": "pef", "aarch64": "cca"}
 
 
 def hv(*names: str) -> tuple[str, ...]:
@@ -60,11 +59,11 @@ def _host_says(ctx: Context, path: str) -> bool:
         return False
 
 
-def _tee(eff: Effective, ctx: Context, warnings: list[str]) -> str:
+def _tee(eff: Effective, launch: QemuLaunch, ctx: Context, warnings: list[str]) -> str:
     if not eff.hypervisor.confidential_guest:
         return ""
-    if eff.arch in _CC_BY_ARCH:
-        return _CC_BY_ARCH[eff.arch]
+    if launch.confidential:
+        return launch.confidential
     # x86: the runtime asks the host, not the file, which technology to use.
     if _host_says(ctx, "/sys/module/kvm_intel/parameters/tdx"):
         return "tdx"
@@ -86,5 +85,5 @@ def new_state(eff: Effective, ctx: Context) -> QemuState:
     warnings: list[str] = []
     machine = eff.hypervisor.machine_type or spec.machine_types[0]
     state = QemuState(eff, ctx, spec.qemu, machine, ctx.run_dir(eff.flavour), warnings=warnings)
-    state.tee = _tee(eff, ctx, warnings)
+    state.tee = _tee(eff, spec.qemu, ctx, warnings)
     return state

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kata_config import UnknownArchError, canonical_arch
 from kata_runtime.plan import Context, Plan
 from kata_runtime.trial import virtiofsd
 from kata_runtime.trial.adapt import WITHOUT, Trial, argv_builder
@@ -123,7 +124,10 @@ def try_plan(
     missing = _helpers_missing(preview, without)
     if missing:
         return TryResult(False, binary, 2, explanation=missing)
-    here = os.uname().machine
+    try:
+        here = canonical_arch()
+    except UnknownArchError:
+        here = "unknown"  # an arch kata-config has no table for: no plan is for it either
     if accel == "kvm" and preview.arch != here:
         return TryResult(False, binary, 2, explanation=(
             f"KVM runs only {here} guests on this {here} host, and the plan is for "
