@@ -169,3 +169,35 @@ def test_unknown_handler_is_an_error_naming_both_engines(tmp_path: Path) -> None
     assert "containerd has no runtime handler 'kata'" in (found.error or "")
     assert "CRI-O has no runtime handler 'kata'" in (found.error or "")
     assert "defines handlers runc but not kata" in _engine(found, MAIN)
+
+
+def test_kata_deploy_on_containerd_2_2_conf_d(tmp_path: Path) -> None:
+    """containerd >= 2.2 with the default config's conf.d import: kata-deploy writes a
+    versionless drop-in there in the 2.x layout (runtime/containerd.rs)."""
+    root = build(_with_configs(tmp_path), {
+        MAIN: 'version = 3\nimports = ["/etc/containerd/conf.d/*.toml"]\n'
+              f'[plugins.{V3}.containerd]\ndefault_runtime_name = "runc"\n',
+        "/etc/containerd/conf.d/kata-deploy.toml": containerd_handler(
+            "kata-qemu", A, plugin=V3, runtime_path="/opt/kata/bin/containerd-shim-kata-v2",
+            runtime_type="io.containerd.kata-qemu.v2"),
+    })
+    found = discover(root=root, runtime_class="kata-qemu", env={})
+    assert (found.path, found.flavour) == (A, "go")
+    assert found.handler is not None
+    assert found.handler.file == "/etc/containerd/conf.d/kata-deploy.toml"
+    # a version-3 config cannot be containerd 1.x, so no 1.x remark is made
+    used = next(c for c in found.candidates if c.used and c.path == A)
+    assert "1.x" not in used.reason
+
+
+def test_crio_node_as_kata_deploy_writes_it(tmp_path: Path) -> None:
+    node = build(_with_configs(tmp_path), {"/etc/crio/crio.conf.d/99-kata-deploy": (
+        "\n[crio.runtime.runtimes.kata-qemu-runtime-rs]\n"
+        '\truntime_path = "/opt/kata/runtime-rs/bin/containerd-shim-kata-v2"\n'
+        '\truntime_type = "vm"\n\truntime_root = "/run/vc"\n'
+        f'\truntime_config_path = "{B}"\n\tprivileged_without_host_devices = true\n')})
+    found = discover(root=node, runtime_class="kata-qemu-runtime-rs", env={})
+    assert (found.path, found.flavour) == (B, "rs")
+    assert found.handler is not None
+    used = next(c for c in found.candidates if c.used)
+    assert (used.path, used.source) == (B, "crio:/etc/crio/crio.conf.d/99-kata-deploy")
