@@ -24,6 +24,7 @@ class CheckFormat(StrEnum):
 
     text = "text"
     json = "json"
+    github = "github"
     nfd = "nfd"
     prometheus = "prometheus"
 
@@ -56,7 +57,8 @@ def check(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show evidence.")] = False,
     fmt: Annotated[list[CheckFormat] | None, typer.Option(
         "--format", help="Output format (repeatable, each with its own --output): text, json, "
-        "nfd (NFD feature file) or prometheus (node_exporter textfile).",
+        "github (workflow annotations), nfd (NFD feature file) or prometheus (node_exporter "
+        "textfile).",
         show_default=False)] = None,
     output: Annotated[list[Path] | None, typer.Option(
         "--output", "-o", help="File for the --format in the same position, replaced "

@@ -52,15 +52,20 @@ def test_one_message_prefix_on_stderr_and_exit_2(args: list[str]) -> None:
     assert "kata-config check:" not in err
 
 
+def _help(*command: str) -> str:
+    """A command's --help as one line of words (rich's box edges and wrapping removed)."""
+    _, out, _ = run(*command, "--help", env={"TERM": "dumb", "COLUMNS": "200"})
+    return " ".join(out.replace("│", " ").split())
+
+
 def test_same_arch_and_runtime_options_everywhere() -> None:
     for command in (["validate"], ["check"], ["diff"], ["defaults", "show"],
                     ["defaults", "write"]):
-        _, out, _ = run(*command, "--help", env={"TERM": "dumb", "COLUMNS": "200"})
-        assert "--arch" in out, command
-        assert "Default: this host's" in " ".join(out.split()), command
+        text = _help(*command)
+        assert "--arch" in text, command
+        assert "Default: this host's" in text, command
     for command in (["validate"], ["diff"], ["defaults", "show"]):
-        _, out, _ = run(*command, "--help", env={"TERM": "dumb", "COLUMNS": "200"})
-        assert "go, rs, or auto" in " ".join(out.split()), command
+        assert "go, rs, or auto" in _help(*command), command
 
 
 def test_kata_check_no_network_means_off_whatever_its_value() -> None:
@@ -189,3 +194,13 @@ def test_colour_follows_force_color_and_no_color(env: dict[str, str], coloured: 
     assert ("\x1b[" in out) is coloured
     _, out, _ = run("validate", str(TYPO), "--arch", "x86_64", env={**base, **env})
     assert ("\x1b[" in out) is coloured
+
+
+def test_check_github_annotations() -> None:
+    code, out, _ = run("check", "-n", "--root", str(HOSTS / "x86_64-amd-no-svm"), "--only",
+                       "cpu", "--format", "github")
+    lines = out.splitlines()
+    assert code == 1
+    assert any(line.startswith("::error title=kata-config check cpu.") for line in lines)
+    assert lines[-1].startswith("verdict: FAIL")
+    assert not any(line.startswith("::") and "::pass" in line for line in lines)

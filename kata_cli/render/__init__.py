@@ -11,6 +11,13 @@ RULES_URL: Final = "https://github.com/kata-config/kata-config/blob/main/docs/ru
 """Where every rule is documented; ``#<rule-id>`` is its section (GitHub's heading anchors)."""
 
 
+def github_escape(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (``%``, CR, LF; and ``:``/``,`` inside properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = printable(text)  # the log is shown on a terminal-like page: no raw escapes
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
 def rule_url(rule_id: str) -> str:
     """The documentation of one rule (SARIF ``helpUri``, ``kata-config explain``)."""
     return f"{RULES_URL}#{rule_id}"

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Final
 
-from kata_cli.render import printable
+from kata_cli.render import github_escape, printable
 from kata_config import HostReport, Status
 
 JSON_VERSION: Final = 1
@@ -67,6 +67,24 @@ def render_json(run: CheckRun, stream: IO[str], verbose: bool = False,
     stream.write(json.dumps(as_json(run), indent=2) + "\n")
 
 
+_GITHUB: Final = {Status.WARN: "warning", Status.FAIL: "error"}
+
+
+def render_github(run: CheckRun, stream: IO[str], verbose: bool = False,
+                  colour: bool = False) -> None:
+    """A workflow annotation per WARN/FAIL line (a CI job on the host), then the verdict."""
+    del colour
+    for r in run.results:
+        if r.status in _GITHUB:
+            detail = f" ({r.evidence})" if verbose and r.evidence else ""
+            fix = f"; fix: {r.remedy}" if r.remedy else ""
+            stream.write(f"::{_GITHUB[r.status]} title="
+                         f"{github_escape(f'kata-config check {r.id}', prop=True)}::"
+                         f"{github_escape(r.message + detail + fix)}\n")
+    counts = ", ".join(f"{n} {s.value}" for s, n in run.counts().items() if n)
+    stream.write(f"verdict: {run.verdict.value.upper()} ({counts or 'no checks'})\n")
+
+
 def render_list(rows: Sequence[tuple[str, str]], stream: IO[str]) -> None:
     """``check --list``: every check id with the probe module that emits it."""
     width = max((len(cid) for cid, _ in rows), default=0)
@@ -91,6 +109,7 @@ def _lazy(module: str, name: str) -> Renderer:
 RENDERERS: Final[Mapping[str, Renderer]] = {
     "text": render_text,
     "json": render_json,
+    "github": render_github,
     "nfd": _lazy("kata_cli.render.nfd", "render_nfd"),
     "prometheus": _lazy("kata_cli.render.prometheus", "render_prometheus"),
 }

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
-from kata_cli.render import clip, printable, rule_url
+from kata_cli.render import clip, github_escape, printable, rule_url
 from kata_config import Finding, Report, Severity, __version__
 
 SourceLine = Callable[[str, int], str | None]
@@ -192,13 +192,6 @@ _GITHUB_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning",
                         Severity.INFO: "notice"}
 
 
-def _escape(text: str, prop: bool = False) -> str:
-    """GitHub workflow-command escaping (``%``, CR, LF; and ``:``/``,`` inside properties)."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    text = printable(text)  # the log is shown on a terminal-like page: no raw escapes
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
 def render_github(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
     """One ``::error file=...,line=...::message`` workflow command per finding, then a summary.
 
@@ -206,14 +199,14 @@ def render_github(report: Report, out: IO[str], source: SourceLine, colour: bool
     """
     del source, colour
     for f in report.findings:
-        props = [f"file={_escape(_uri(f.location.path), prop=True)}"]
+        props = [f"file={github_escape(_uri(f.location.path), prop=True)}"]
         if f.location.line:
             props.append(f"line={f.location.line}")
             if f.location.col:
                 props.append(f"col={f.location.col}")
-        props.append(f"title={_escape(f'kata-config {f.rule_id}', prop=True)}")
+        props.append(f"title={github_escape(f'kata-config {f.rule_id}', prop=True)}")
         out.write(f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::"
-                  f"{_escape(f.message)} ({rule_url(f.rule_id)})\n")
+                  f"{github_escape(f.message)} ({rule_url(f.rule_id)})\n")
     out.write(_summary_line(report) + "\n")
 
 
