@@ -90,6 +90,10 @@ def key_schema(spec: KeySpec) -> dict[str, Any]:
             node["minimum"] = spec.minimum
         if spec.maximum is not None:
             node["maximum"] = spec.maximum
+        if spec.type is ValueType.FLOAT:
+            # an integer written for a float key is still a TOML integer: 64-bit at most
+            node["if"] = {"type": "integer"}
+            node["then"] = {"minimum": -(2**63), "maximum": 2**63 - 1}
     node["x-kata-runtimes"] = sorted(spec.runtimes)
     if spec.unit:
         node["x-kata-unit"] = spec.unit
