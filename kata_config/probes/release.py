@@ -58,6 +58,8 @@ def parse_releases(data: bytes) -> list[Release]:
         doc: Any = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to be a release list") from None
     if not isinstance(doc, list) or not all(isinstance(item, dict) for item in doc):
         raise ValueError("not a list of release objects")
     releases = []
@@ -130,8 +132,11 @@ def _fetch_into(url: str, timeout: float, limit: int, outcome: list[bytes | Exce
     except urllib.error.HTTPError as exc:
         exc.close()  # it holds the response open
         outcome.append(OSError(f"HTTP {exc.code} {exc.reason}"))
-    except (OSError, ValueError, http.client.HTTPException) as exc:  # handed to the caller
+    except (OSError, ValueError) as exc:  # handed to the caller
         outcome.append(exc)
+    except http.client.HTTPException as exc:  # bytes that are not HTTP, 100+ headers, ...
+        outcome.append(OSError(f"the server's answer is not valid HTTP ({type(exc).__name__}: "
+                               f"{str(exc)[:200]})"))
 
 
 def _run(argv: Sequence[str]) -> str | None:
