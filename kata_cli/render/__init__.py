@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import sys
@@ -49,6 +50,14 @@ def printable(text: object) -> str:
 def clip(text: str, limit: int = MAX_SHOWN) -> str:
     """``text`` shortened to ``limit`` characters with a marker saying how much was cut."""
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more)"
+
+
+def json_value(value: object) -> object:
+    """``json.dumps(default=...)`` for values from TOML that JSON lacks: a TOML date, time or
+    date-time becomes its ISO 8601 text (the TOML spelling); anything else its ``str``."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
 
 
 def wants_colour(stream: IO[str] | None = None) -> bool:

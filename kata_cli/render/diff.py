@@ -10,7 +10,7 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from kata_cli.render import printable
+from kata_cli.render import json_value, printable
 
 if TYPE_CHECKING:
     from kata_config import DiffChange, DiffResult, Migration
@@ -23,7 +23,7 @@ _STEP_STYLE: Final = {"dropped": "red", "added": "green"}
 def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=json_value)
 
 
 def _emit(lines: list[Line], stream: IO[str], colour: bool) -> None:
@@ -113,7 +113,8 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
 
 def render_diff_json(result: DiffResult, stream: IO[str], colour: bool = False) -> None:
     """JSON, one document."""
-    stream.write(json.dumps(diff_json(result), indent=2, ensure_ascii=False) + "\n")
+    stream.write(json.dumps(diff_json(result), indent=2, ensure_ascii=False,
+                            default=json_value) + "\n")
 
 
 def render_migration_text(m: Migration, stream: IO[str], colour: bool = False) -> None:
@@ -163,7 +164,8 @@ def migration_json(m: Migration) -> dict[str, Any]:
 
 def render_migration_json(m: Migration, stream: IO[str], colour: bool = False) -> None:
     """JSON, one document."""
-    stream.write(json.dumps(migration_json(m), indent=2, ensure_ascii=False) + "\n")
+    stream.write(json.dumps(migration_json(m), indent=2, ensure_ascii=False,
+                            default=json_value) + "\n")
 
 
 DIFF_RENDERERS: Final[dict[str, Callable[[DiffResult, IO[str], bool], None]]] = {
