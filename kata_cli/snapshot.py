@@ -15,9 +15,13 @@ def snapshot(
                                             "to read).", show_default=False)],
     dest: Annotated[Path | None, typer.Argument(help="With --extract: the empty directory to "
                                                 "unpack into.", show_default=False)] = None,
+    *,
     extract: Annotated[bool, typer.Option("--extract", help="Unpack ARCHIVE into DEST for "
                                           "check --root.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing ARCHIVE.")] = False,
+    root: Annotated[str, typer.Option(help="Host root to capture: / or the node mounted in a "
+                                      "pod (/host); every read stays inside it.")] = "/",
+    arch: options.Arch = None,
     quiet: options.Quiet = False,
 ) -> None:
     """Capture exactly the host files the checks read into ARCHIVE, for check --root elsewhere.
@@ -45,7 +49,8 @@ def snapshot(
             return
         if dest is not None:
             raise options.fail("DEST is only used with --extract")
-        snap = take_snapshot(archive, canonical_arch(), force)
+        target = options.resolve_arch(arch) if arch else canonical_arch()
+        snap = take_snapshot(archive, target, force, source=root)
     except (SnapshotError, UnknownArchError) as exc:
         raise options.fail(str(exc)) from None
     count = len(list(snapshot_files(snap)))

@@ -136,6 +136,8 @@ def _existing(target: Path) -> tuple[Path, os.stat_result | None]:
         st = os.lstat(real)
     except FileNotFoundError:
         return real, None
+    except OSError as err:  # a file where a folder should be, a loop, no permission
+        raise AtomicWriteError(err.errno, f"cannot write {target}: {err.strerror}") from None
     if not stat.S_ISREG(st.st_mode):
         via = f" (the target of the symlink {target})" if real != target else ""
         raise AtomicWriteError(errno.EEXIST, f"refusing to write {real}{via}: it is "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
+from kata_config.tomlfile import MAX_DEPTH, deep_key_line, too_complex
+
 
 class MigrateError(ValueError):
     """The file cannot be migrated (bad TOML, no hypervisor the target knows); says why."""
@@ -22,12 +24,18 @@ class MigrateBlocked(MigrateError):
 
 def check_toml(text: str, source: str) -> None:
     """Refuse invalid TOML (duplicate keys included) with tomllib's position, before tomlkit."""
+    if deep_key_line(text) is not None:
+        raise MigrateError(f"{source} has a key or table name of more than {MAX_DEPTH} dotted "
+                           "parts: this is not a Kata configuration")
     try:
-        tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise MigrateError(f"{source} is not valid TOML: {err}") from None
     except RecursionError:
         raise MigrateError(f"{source} is nested too deeply to be a Kata configuration") from None
+    problem = too_complex(data)  # the same limits as validate, before tomlkit's slow parse
+    if problem:
+        raise MigrateError(f"{source} {problem}: this is not a Kata configuration")
 
 
 def check_layout(doc: Any, source: str) -> None:

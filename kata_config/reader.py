@@ -7,6 +7,7 @@ when something asks for them, so a clean file never pays for them.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,7 @@ from kata_config.atomic import is_temp_name
 from kata_config.findings import Finding, Location, Severity
 from kata_config.inputs import STDIN
 from kata_config.probes.host import HostRoot, Unreadable
+from kata_config.probes.inroot import kind
 from kata_config.sourcemap import scan
 from kata_config.tomlfile import (
     DROPIN_NOT_FILE,
@@ -155,8 +157,10 @@ def dropin_paths(main: str, reader: HostRoot) -> tuple[list[str], list[Finding]]
             msg = (f"{where} is a symbolic link: runtime-rs checks the entry's own type and "
                    "most likely refuses it; copy the file into config.d/ instead")
             problems.append(finding_at(DROPIN_SYMLINK, msg, where))
-        if not reader.is_file(entry):
-            msg = (f"{where} is not a regular file: both runtimes read every entry of "
+        st = reader.stat(entry)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            what = kind(st.st_mode) if st else "a symbolic link leading nowhere (in the root)"
+            msg = (f"{where} is {what}, not a regular file: both runtimes read every entry of "
                    "config.d/ and fail on this one; remove it or move it elsewhere")
             problems.append(finding_at(DROPIN_NOT_FILE, msg, where))
             continue

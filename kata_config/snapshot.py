@@ -243,6 +243,8 @@ def write_archive(out: Path, snap: Capture, force: bool = False) -> int:
 
 def take_snapshot(out: Path, arch: str, force: bool = False, source: str = "/") -> Capture:
     """Capture ``source`` (the live host by default) into the archive ``out``."""
+    if not os.path.isdir(source):
+        raise SnapshotError(f"host root {source} is not a directory")
     if os.path.lexists(out) and not force:
         raise SnapshotError(f"{out} exists; pass --force to replace it")
     snap = capture(source, arch, live=HostRoot(source).live)

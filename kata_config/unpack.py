@@ -53,15 +53,16 @@ class _Counted(io.RawIOBase):
         data = self.source.read(len(buffer))
         self.seen += len(data)
         if self.seen > self.limit:
-            raise SnapshotError(f"it unpacks to more than {self.limit >> 20} MiB; a snapshot "
-                                "is a few MiB (a decompression bomb?)")
+            raise SnapshotError(f"it unpacks to more than {MAX_TOTAL >> 20} MiB of content; a "
+                                "snapshot is a few MiB (a decompression bomb?)")
         buffer[: len(data)] = data
         return len(data)
 
 
 @contextlib.contextmanager
 def _members(raw: bytes) -> Iterator[Iterator[tarfile.TarInfo]]:
-    stream = _Counted(gzip.GzipFile(fileobj=io.BytesIO(raw)), MAX_TOTAL + (MAX_MEMBERS << 10))
+    # headers (512 bytes each, a long name or PAX record more) get 16 MiB beyond the content
+    stream = _Counted(gzip.GzipFile(fileobj=io.BytesIO(raw)), MAX_TOTAL + (16 << 20))
     with tarfile.open(fileobj=io.BufferedReader(stream), mode="r|") as tar:
         yield iter(tar)
 
@@ -97,6 +98,8 @@ def check_archive(raw: bytes) -> list[tarfile.TarInfo]:
     with _members(raw) as members:
         for member in members:
             why = _problem(member, names)
+            if why is None and sum(len(k) + len(v) for k, v in member.pax_headers.items()) > 4096:
+                why = "an oversized extended (PAX) header"
             total += member.size if member.isfile() else 0
             if why is None and len(found) >= MAX_MEMBERS:
                 why = f"more than {MAX_MEMBERS} members"

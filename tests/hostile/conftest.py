@@ -50,6 +50,8 @@ def link(root: Path, rel: str, target: str) -> Path:
     """Create the symlink ``rel`` below ``root`` pointing at ``target`` (verbatim)."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() or path.is_file():
+        path.unlink()
     path.symlink_to(target)
     return path
 

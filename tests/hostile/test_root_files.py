@@ -1,0 +1,72 @@
+"""Every file of a ``--root`` tree may be a FIFO or point outside: check never blocks and never
+reports what lies outside the root."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kata_cli import app
+from tests.hostile.conftest import SECRET, fingerprint, link, make
+from tests.hostile.guard import fifo_guard
+
+HOST = Path(__file__).parents[1] / "fixtures" / "hosts" / "x86_64-intel-kvm-ok"
+CONFIG = "usr/share/defaults/kata-containers/configuration.toml"
+FIFOS = ("proc/cpuinfo", "kata-config-snapshot.json", CONFIG, "lib/modules/6.1.0/modules.dep",
+         "proc/meminfo", "proc/self/mountinfo", "proc/1/cgroup", "proc/sys/kernel/osrelease",
+         "sys/module/kvm_intel/parameters/nested", "usr/share/defaults/kata-containers/"
+         "config.d/10-fifo.toml")
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    shutil.copytree(HOST, root, symlinks=True)
+    return root
+
+
+@pytest.mark.parametrize("rel", FIFOS)
+def test_a_fifo_anywhere_in_the_root_never_blocks(resolver: str, tmp_path: Path,
+                                                  rel: str) -> None:
+    root = _copy(tmp_path)
+    fifo = root / rel
+    fifo.parent.mkdir(parents=True, exist_ok=True)
+    if fifo.exists():
+        fifo.unlink()
+    os.mkfifo(fifo)
+    before = fingerprint(root)
+    with fifo_guard([fifo]) as guard:
+        result = CliRunner().invoke(app, ["check", "--root", str(root), "--arch", "x86_64",
+                                          "-n", "-v"])
+    assert not guard.hung, f"{rel} as a FIFO blocked check"
+    assert result.exit_code in (0, 1), result.output
+    assert "internal error" not in result.output
+    if rel.startswith("usr/"):
+        assert "FIFO" in result.stdout  # the config line says why the config is unusable
+    assert fingerprint(root) == before
+
+
+def test_paths_a_config_names_are_looked_up_inside_the_root(resolver: str, tmp_path: Path,
+                                                            outside: Path) -> None:
+    root = _copy(tmp_path)
+    (outside / "qemu").write_text("#!/bin/sh\n")
+    (outside / "qemu").chmod(0o755)
+    conf = (root / CONFIG).read_text().replace(
+        'kernel = "/usr/share/kata-containers/vmlinux.container"',
+        f'kernel = "/../../../..{outside}/secret"').replace(
+        'image = "/usr/share/kata-containers/kata-containers.img"',
+        f'image = "/proc/self/root{outside}/secret"')
+    (root / CONFIG).write_text(conf)
+    link(root, "usr/bin/qemu-system-x86_64", str(outside / "qemu"))
+    result = CliRunner().invoke(app, ["check", "--root", str(root), "--arch", "x86_64", "-n",
+                                      "--only", "config"])
+    lines = {line.split()[1]: line.split()[0] for line in result.stdout.splitlines()
+             if line.startswith(("PASS", "FAIL", "WARN", "SKIP"))}
+    assert lines["config.path.kernel"] == "FAIL", result.stdout
+    assert lines["config.path.image"] == "FAIL", result.stdout
+    assert lines["config.hypervisor-path"] == "FAIL", result.stdout  # the link leads nowhere
+    assert SECRET not in result.output
+    make(outside, "unused")
