@@ -9,6 +9,7 @@ shipped schema over the corpus and mutated configs and checks that both agree.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -95,6 +96,8 @@ def show(value: Any, limit: int = 60) -> str:
         text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, Mapping):
         text = "a table"
+    elif isinstance(value, datetime.date | datetime.time):
+        text = value.isoformat()  # as TOML spells it, not datetime.datetime(...)
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -56,7 +56,8 @@ def test_every_shape_ends_in_a_sentence(tmp_path: Path, shape: str, command: str
         assert "\u202e" not in result.output
     if command.endswith("json") and result.exit_code != 2:
         # migrate writes the converted file to stdout and its report to stderr
-        json.loads(result.stderr if command.startswith("migrate") else result.stdout)
+        text = result.stderr if command.startswith("migrate") else result.stdout
+        json.JSONDecoder().raw_decode(text)  # migrate may add a note after the document
     assert fingerprint(tmp_path) == before
 
 

@@ -18,7 +18,9 @@ from tests.hostile.conftest import fingerprint, make
 from tests.hostile.guard import fifo_guard
 
 runner = CliRunner()
-GO = '[hypervisor.qemu]\npath = "/usr/bin/qemu-system-x86_64"\ndefault_memory = 2048\n'
+GO = ('[hypervisor.qemu]\npath = "/usr/bin/qemu-system-x86_64"\ndefault_memory = 2048\n'
+      'kernel = "/usr/share/kata-containers/vmlinux.container"\n'
+      'image = "/usr/share/kata-containers/kata-containers.img"\n')
 
 
 def _char_device(path: Path) -> Path:
