@@ -8,7 +8,7 @@ device nodes, folders with hostile config.d entries, link loops, links to a FIFO
 given to validate, diff, diff --against, migrate, migrate --output, check --config, check
 --root (the input placed where a probe reads) or snapshot --extract (tests/hostile/cases.py).
 Exit 1 on the first case that hangs for 5 s, exits with anything but 0/1/2, prints a
-traceback or internal error, shows the secret kept beside the case, or changes anything
+traceback or internal error, shows under --root the secret kept beside it, or changes anything
 outside it; the case's seed is printed for replay with ``--seed S --cases 1``.
 """
 

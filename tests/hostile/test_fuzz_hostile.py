@@ -1,5 +1,5 @@
 """Property: no generated hostile input (any file type, size or shape, given to any command
-that reads a file) hangs, crashes, leaks the secret beside it or changes anything outside.
+that reads a file) hangs, crashes, leaks the secret beside a root or changes anything outside.
 
 The long run (10,000 cases) is ``python benchmarks/fuzz_hostile.py``; this is its quick form.
 """
