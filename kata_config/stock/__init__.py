@@ -1,18 +1,21 @@
 """Our stock configurations: lookup of the shipped files by name, runtime and arch.
 
-The files themselves are generated (``python -m kata_config.stock``) from the value tables in
-this package and shipped in the wheel as ``kata_config/_defaults/<runtime>/<arch>/``.
+The shipped files are the stock values (``defaults/`` in a checkout, ``kata_config/_defaults/``
+in the wheel); ``python -m kata_config.stock`` rewrites them with our comments (``generate.py``).
 """
 
 from __future__ import annotations
 
-import importlib.resources
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kata_config.keys.spec import RUNTIMES, Runtime
+from kata_config.stock.catalog import TEMPLATES, defaults_root
 from kata_config.stock.spec import Template
-from kata_config.stock.values_templates import TEMPLATES
 
 
 class UnknownDefaultError(LookupError):
@@ -32,13 +35,15 @@ class StockFile:
         """Human name used in output, e.g. ``qemu-tdx (go, x86_64)``."""
         return f"{self.template.name} ({self.template.runtime}, {self.arch})"
 
+    def data(self) -> Mapping[str, Any]:
+        """The file's settings as TOML data (parsed once per process; do not modify)."""
+        return _parsed(self.path)
 
-def defaults_root() -> Path:
-    """Directory holding the shipped files: package data in a wheel, ``defaults/`` in a checkout."""
-    packaged = importlib.resources.files("kata_config") / "_defaults"
-    if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "defaults"
+
+@cache
+def _parsed(path: Path) -> Mapping[str, Any]:
+    # diff tries every candidate stock file of a hypervisor: each is parsed once
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def parse_name(name: str) -> tuple[str, Runtime | None]:

@@ -1,7 +1,10 @@
-"""Render the stock templates into commented TOML files: one source, ~100 generated files.
+"""Rewrite the stock files in our form: their values, our comments, the catalogue's order.
 
-Values come from the template tables plus the per-arch overrides; every comment is the
-catalogue's one-line description of the key, so the files carry our words only.
+The shipped files are the source of the stock values. Rendering one keeps its values, drops
+the keys its runtime (or hypervisor) never reads, orders keys as the catalogue does and writes
+each key's one-line catalogue description above it, so the files carry our words only. To add
+or update a stock file, put upstream's render at ``defaults/<runtime>/<arch>/`` under our
+name (a new template also needs its row in ``catalog.py``) and run ``python -m kata_config.stock``.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from kata_config.stock.arch import apply_arch
+from kata_config.stock import StockFile, all_files
 from kata_config.stock.keypath import split_key, takes_effect
 from kata_config.stock.spec import Template
-from kata_config.stock.values_templates import TEMPLATES
 
 Describe = Callable[[str], str]
 _WIDTH: Final = 99
@@ -32,15 +34,26 @@ def relpath(template: Template, arch: str) -> str:
     return f"{template.runtime}/{arch}/{template.file_name}"
 
 
-def stock_values(template: Template, arch: str) -> dict[str, Any]:
-    """Flat ``{dotted key: value}`` of one template on one arch, keys without effect left out.
+def _flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables -> ``{dotted key: value}``; arrays of tables stay one value."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def stock_values(stock: StockFile) -> dict[str, Any]:
+    """Flat ``{dotted key: value}`` of one stock file, keys without effect left out.
 
     Upstream's templates carry keys their runtime (or hypervisor builder) never reads, such
     as Go-only keys in the runtime-rs NVIDIA files; a stock file of ours only holds settings
     that do something, so it validates clean and ``diff`` shows only real changes.
     """
-    values = apply_arch(template.values, template.arch_keys, template.runtime, arch)
-    return {k: v for k, v in values.items() if takes_effect(k, template.runtime)}
+    runtime = stock.template.runtime
+    return {k: v for k, v in _flat(stock.data()).items() if takes_effect(k, runtime)}
 
 
 def describe(dotted: str) -> str:
@@ -92,8 +105,9 @@ def _tables(flat: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     )
 
 
-def render(template: Template, arch: str, describe: Describe = describe) -> str:
-    """The text of one stock file."""
+def render(stock: StockFile, describe: Describe = describe) -> str:
+    """The text of one stock file in our form."""
+    template, arch = stock.template, stock.arch
     out = [
         f"# Stock {template.name} configuration for the {_RUNTIME_NAMES[template.runtime]} "
         f"on {arch}.",
@@ -101,7 +115,7 @@ def render(template: Template, arch: str, describe: Describe = describe) -> str:
         "# (python -m kata_config.stock). Copy it and edit the copy; `kata-config diff` shows",
         "# what you changed.",
     ]
-    for parent, keys in _tables(stock_values(template, arch)).items():
+    for parent, keys in _tables(stock_values(stock)).items():
         arrays = {k: v for k, v in keys.items() if _is_table_array(v)}
         out += ["", f"[{parent}]"]
         for name in _key_order((k for k in keys if k not in arrays), parent):
@@ -127,7 +141,7 @@ def _is_table_array(value: Any) -> bool:
 
 def generate(describe: Describe = describe) -> dict[str, str]:
     """Every stock file: relative path -> text."""
-    return {relpath(t, arch): render(t, arch, describe) for t in TEMPLATES for arch in t.arches}
+    return {relpath(s.template, s.arch): render(s, describe) for s in all_files()}
 
 
 def write_all(root: Path, files: Mapping[str, str]) -> int:
