@@ -212,3 +212,19 @@ def test_runtime_rs_resolves_bind_mounts_and_extension_images(tmp_path: Path) ->
     assert "does not exist" in eff.origin("runtime.sandbox_bind_mounts").note
     assert eff.hypervisor.guest_extension_images[0].path == "/srv/data"
     assert eff.origin("hypervisor.guest_extension_images[0].name").line is not None
+
+
+def test_go_keys_the_builder_never_reads_keep_the_zero_value(tmp_path: Path) -> None:
+    # seen with upstream's own loader (tests/oracle): each Go builder copies only the keys it
+    # uses, so kata-env shows firecracker's machine type and shared fs as empty
+    text = GO_QEMU.replace("[hypervisor.qemu]", "[hypervisor.firecracker]")
+    text = text.replace('machine_accelerators = " a , ,b "',
+                        'machine_type = "q35"\nshared_fs = "virtio-fs"\nmsize_9p = 4096')
+    eff = load(CONF, root=_host(tmp_path, text), arch="x86_64")
+    hv = eff.hypervisor
+    assert (hv.machine_type, hv.shared_fs, hv.msize_9p, hv.hot_plug_vfio) == ("", "", 0, "")
+    assert hv.kernel_params == ""  # firecracker reads it, and the file sets none
+    assert "does not read machine_type" in eff.origin("hypervisor.machine_type").note
+    remote = load(CONF, root=_host(tmp_path / "r", GO_QEMU.replace(
+        "[hypervisor.qemu]", '[hypervisor.remote]\nkernel_params = "quiet"')), arch="x86_64")
+    assert (remote.hypervisor.kernel_params, remote.hypervisor.shared_fs) == ("", "none")

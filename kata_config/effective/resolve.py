@@ -14,7 +14,7 @@ from typing import Any, Final
 from kata_config.effective import sections
 from kata_config.effective.layout import NESTED, TOP, Section, optional
 from kata_config.effective.origin import Flavour, Origin
-from kata_config.keys import REQUIRED, KeySpec, ValueType
+from kata_config.keys import REQUIRED, KeySpec, Table, ValueType
 
 _EMPTY: Final[dict[ValueType, Any]] = {
     ValueType.STRING: "", ValueType.BOOL: False, ValueType.INTEGER: 0, ValueType.FLOAT: 0.0,
@@ -84,6 +84,20 @@ def _default(spec: KeySpec, flavour: Flavour, hypervisor: str) -> tuple[Any, Ori
     return value, Origin("default", flavour=source, note=note)
 
 
+def _unread(spec: KeySpec, flavour: Flavour, hypervisor: str) -> bool:
+    # The Go loader decodes every key but each hypervisor's builder copies only the ones it
+    # uses; the others keep Go's zero value whatever the file says (seen with the oracle)
+    return (flavour == "go" and spec.table is Table.HYPERVISOR and flavour in spec.runtimes
+            and not spec.read_by(flavour, hypervisor))
+
+
+def _zero(spec: KeySpec, flavour: Flavour, hypervisor: str) -> tuple[Any, Origin]:
+    note = (f"the Go {hypervisor} loader does not read {spec.name}: the runtime keeps an "
+            "empty value, whatever the file says")
+    value = None if optional(spec) else _EMPTY[spec.type]
+    return value, Origin("default", flavour=flavour, note=note)
+
+
 def resolve_table(section: Section, table: Mapping[str, Any], prefix: str, dotted: str,
                   out: Resolved) -> None:
     """Resolve one table's keys into ``out`` under section-form ``prefix``.
@@ -104,11 +118,16 @@ def resolve_table(section: Section, table: Mapping[str, Any], prefix: str, dotte
             out.values[key] = coerce(spec, raw)
             out.origins[key] = Origin("file", flavour=flavour)
             out.written[key] = f"{dotted}.{written}"
+        else:
+            out.values[key], out.origins[key] = _default(spec, flavour, out.hypervisor)
+        if _unread(spec, flavour, out.hypervisor):
+            out.values[key], out.origins[key] = _zero(spec, flavour, out.hypervisor)
+            out.written.pop(key, None)
+        if written is None or fits(spec, raw):
             continue
-        out.values[key], out.origins[key] = _default(spec, flavour, out.hypervisor)
-        if written is not None and flavour in spec.runtimes:
+        if flavour in spec.runtimes:
             out.wrong_type.append(f"{dotted}.{written}")
-        elif written is not None:  # present with the wrong type for a key this runtime skips
+        else:  # present with the wrong type for a key this runtime skips
             out.origins[key] = Origin("default", flavour=flavour, note=(
                 f"{out.origins[key].note}; the file's {written} has the wrong type and is "
                 "ignored"))

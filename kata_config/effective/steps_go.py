@@ -115,8 +115,8 @@ STEPS: Final[tuple[Step, ...]] = (
     Step("hypervisor.shared_fs", is_empty, const("virtio-fs"),
          "an empty shared_fs means virtio-fs", SHARED_FS_VMMS),
     Step("hypervisor.shared_fs", differs("none"), const("none"),
-         "this hypervisor never shares a filesystem with the guest (its loader ignores "
-         "shared_fs)", frozenset({"remote", "firecracker"})),
+         "the remote hypervisor never shares a filesystem with the guest (its loader ignores "
+         "shared_fs and sets none)", frozenset({"remote"})),
     Step("hypervisor.block_device_driver", is_empty, const("virtio-scsi"),
          "an empty block_device_driver means virtio-scsi", BINARY_VMMS),
     Step("hypervisor.block_device_driver", _on_ccw, const("virtio-blk-ccw"),

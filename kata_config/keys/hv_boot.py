@@ -70,7 +70,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "image", STR, "Host path of the guest root disk image (an image name for remote).",
-        default="",
+        default="", readers=go_except("remote"),
     ),
     hv(
         "rootfs_type", STR, "Filesystem type of the guest root image.",
@@ -84,7 +84,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "firmware", STR, "Host path of the guest firmware; empty uses the hypervisor's own.",
-        default="", readers=go_except("remote", "dragonball"),
+        default="", readers=go_only("qemu", "clh", "firecracker"),
     ),
     hv(
         "firmware_volume", STR, "Host path of a firmware variables volume for QEMU.",
@@ -96,7 +96,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "kernel_params", STR, "Extra guest kernel command-line parameters, space separated.",
-        default="",
+        default="", readers=go_except("remote"),
     ),
     hv(
         "kernel_verity_params", STR, "dm-verity settings for the root image as key=value pairs.",

@@ -12,7 +12,9 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     hv(
         "machine_type", STR, "QEMU machine model (q35, virt, pseries, s390-ccw-virtio, ...).",
         # Go's built-in q35 is not arch-aware, so non-x86 hosts must set it explicitly.
-        defaults={"go": "q35", "rs.qemu": "q35", "rs.dragonball": ""},
+        # Go's remote loader copies the file's value without a built-in one
+        defaults={"go": "q35", "go.remote": "", "rs.qemu": "q35", "rs.dragonball": ""},
+        readers=go_only("qemu", "clh", "stratovirt", "remote"),
     ),
     hv(
         "machine_accelerators", STR, "Extra comma-separated options for the QEMU machine.",

@@ -64,7 +64,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "msize_9p", INT, "Maximum 9p message size when the shared filesystem is virtio-9p.",
-        runtimes=GO, default=8192, unit="bytes", minimum=0, readers=go_except("firecracker"),
+        runtimes=GO, default=8192, unit="bytes", minimum=0, readers=go_only("qemu", "clh"),
     ),
     # --- §5.6 devices, PCIe and VFIO ---
     hv(
@@ -74,20 +74,20 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "hot_plug_vfio", STR, "PCIe port type that VFIO devices are hotplugged into.",
-        runtimes=GO, default="no-port", choices=_GO_PORTS,
+        runtimes=GO, default="no-port", choices=_GO_PORTS, readers=go_only("qemu", "clh"),
     ),
     hv(
         "cold_plug_vfio", STR, "PCIe port type that VFIO devices are attached to at boot.",
         default="no-port",
-        choices={"go": _GO_PORTS, "rs": _GO_PORTS[1:]},
+        choices={"go": _GO_PORTS, "rs": _GO_PORTS[1:]}, readers=go_only("qemu", "clh"),
     ),
     hv(
         "pcie_root_port", INT, "Number of PCIe root ports to create for device passthrough.",
-        default=0, minimum=0,
+        default=0, minimum=0, readers=go_only("qemu", "clh"),
     ),
     hv(
         "pcie_switch_port", INT, "Number of PCIe switch ports to create for device passthrough.",
-        default=0, minimum=0,
+        default=0, minimum=0, readers=go_only("qemu", "clh"),
     ),
     hv(
         "enable_iommu", BOOL, "Give the guest a virtual IOMMU.",
@@ -99,7 +99,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "entropy_source", STR, "Host device feeding the guest's virtio RNG.",
-        default="/dev/urandom",
+        default="/dev/urandom", readers=go_except("remote"),
     ),
     hv(
         "valid_entropy_sources", STRS, "Glob patterns an entropy_source annotation must match.",

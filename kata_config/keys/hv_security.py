@@ -24,7 +24,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     # --- §5.8 security, confidential computing and annotations ---
     hv(
         "confidential_guest", BOOL, "Run the VM as a confidential guest on a TEE (TDX, SNP, SE).",
-        default=False,
+        default=False, readers=go_only("qemu", "clh"),
     ),
     hv(
         "sev_snp_guest", BOOL, "Prefer AMD SEV-SNP over plain SEV for confidential guests.",
@@ -59,11 +59,12 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "rootless", BOOL, "Run the VMM as an unprivileged user.",
-        default=False,
+        default=False, readers=go_only("qemu", "clh"),
     ),
     hv(
         "disable_seccomp", BOOL, "Turn off the VMM's own seccomp filtering.",
-        default=False,
+        # Go's qemu loader never copies it: QEMU is confined by seccompsandbox instead
+        default=False, readers=go_only("clh", "stratovirt"),
     ),
     hv(
         "seccompsandbox", STR, "QEMU -sandbox options confining the QEMU process.",
@@ -88,11 +89,11 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     ),
     hv(
         "enable_annotations", STRS, "Regexes of hypervisor annotations pods may override.",
-        default=[],
+        default=[], readers=go_except("dragonball"),
     ),
     hv(
         "guest_hook_path", STR, "Guest directory holding OCI hooks to run inside the VM.",
-        default="",
+        default="", readers=go_except("dragonball"),
     ),
     # --- §5.9 debug and diagnostics ---
     hv(
@@ -110,7 +111,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     hv(
         "extra_monitor_socket", STR, "Expose an extra QEMU monitor socket for debugging.",
         default="", choices=("", "hmp", "qmp", "qmp-pretty"),
-        aliases=("dbg_monitor_socket",), annotation="",
+        aliases=("dbg_monitor_socket",), annotation="", readers=go_only("qemu"),
     ),
     hv(
         "disable_nesting_checks", BOOL, "Skip detection of running nested inside another VM.",
