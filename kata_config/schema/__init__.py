@@ -200,7 +200,8 @@ def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, view: 
                            release=view.release)
     if changed is not None:
         return  # the value's history decides (retired-value, value-too-new)
-    if allowed and all(spec.choices.get(rt) for rt in spec.runtimes) and value not in allowed:
+    if allowed and all(spec.choices.get(rt) for rt in spec.runtimes) and value not in allowed \
+            and _enforced(spec, path, view.runtime):
         listed = ", ".join(show(c) for c in allowed if c != "")
         close = difflib.get_close_matches(str(value), [str(c) for c in allowed], n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -209,6 +210,14 @@ def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, view: 
             f"{name} = {show(value)} is not allowed; expected one of {listed}{hint}"), when)
     elif isinstance(value, int | float):
         yield from _check_range(spec, value, path, view.runtime)
+
+
+def _enforced(spec: KeySpec, path: Path, runtime: Runtime) -> bool:
+    """False for a hypervisor key the Go builder of this table never reads: it decodes the
+    value (so its type still matters) but never checks it (key-ignored-by-hypervisor)."""
+    if runtime != "go" or spec.table is not Table.HYPERVISOR or len(path) < 2:
+        return True
+    return spec.read_by(runtime, str(path[1]))
 
 
 def _check_range(spec: KeySpec, value: float, path: Path, runtime: Runtime
@@ -270,11 +279,13 @@ def _check_table(values: Mapping[str, Any], path: Path, table: Table, view: View
                  ) -> Iterator[tuple[Rule, Issue]]:
     for name, value in values.items():
         spec = lookup(table, name)
-        if spec is not None:
+        if spec is not None and spec.read_in(view.runtime, view.release):
             yield from _check_value(spec, value, [*path, name], view)
-        elif key_history(table.value, name) is None:
+        elif spec is None and key_history(table.value, name) is None:
             # A key some release read is not a typo: the history rules say which release.
             yield _unknown(name, value, path, table, view)
+        # else: a key this release of this runtime never decodes, whatever its value; the
+        # compat and history rules say it is unused, too new or retired (or refused)
 
 
 def check_schema(data: Mapping[str, Any], runtime: Runtime, release: str = NEWEST

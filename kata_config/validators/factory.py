@@ -51,7 +51,9 @@ def _templated(cfg: KataConfig) -> Iterator[tuple[str, Mapping[str, Any]]]:
 def check_vm_cache(cfg: KataConfig) -> Iterator[Issue]:
     """``[factory] vm_cache_number > 0`` with a hypervisor other than qemu (Go).
 
-    The Go runtime implements VMCache only for QEMU and refuses to load otherwise.
+    The Go runtime implements VMCache only for QEMU and refuses to load otherwise. A
+    negative number counts too: Go decodes it into an unsigned field, where it wraps to a
+    huge count (``negative-value``).
 
     Fails:
         [hypervisor.clh]
@@ -68,7 +70,7 @@ def check_vm_cache(cfg: KataConfig) -> Iterator[Issue]:
     if cfg.runtime != "go":
         return
     number = as_int(cfg.factory.get("vm_cache_number"))
-    if not number or number < 0:
+    if not number:
         return
     for name in cfg.hypervisors:
         if name != "qemu":
