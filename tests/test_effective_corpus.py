@@ -49,14 +49,17 @@ def go_expected(name: str, hv: dict[str, Any], arch: str) -> Expected:
         slots = 10 if slots == 0 else slots
     if name in {"qemu", "clh", "stratovirt"} and fs == "":
         fs = "virtio-fs"
-    if name in {"remote", "firecracker"}:
-        fs = "none"  # neither loader passes a shared filesystem on
+    if name == "remote":
+        fs = "none"  # the remote loader sets none
+    if name == "firecracker":
+        fs = ""  # the firecracker loader never copies shared_fs: kata-env shows it empty
     if name in {"qemu", "clh", "firecracker", "stratovirt"}:
         block = block or "virtio-scsi"
         if block == "virtio-blk" and hv.get("machine_type", "q35") == "s390-ccw-virtio":
             block = "virtio-blk-ccw"
     if name == "remote":
         block = "dummy"  # the remote loader's placeholder: no block device is attached
+        slots = 0  # and it never copies memory_slots (kata-env shows 0: tests/oracle)
     return {"default_memory": memory, "default_vcpus": vcpus, "default_maxvcpus": maxv,
             "memory_slots": slots, "shared_fs": fs, "block_device_driver": block}
 

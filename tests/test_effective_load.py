@@ -228,3 +228,12 @@ def test_go_keys_the_builder_never_reads_keep_the_zero_value(tmp_path: Path) -> 
     remote = load(CONF, root=_host(tmp_path / "r", GO_QEMU.replace(
         "[hypervisor.qemu]", '[hypervisor.remote]\nkernel_params = "quiet"')), arch="x86_64")
     assert (remote.hypervisor.kernel_params, remote.hypervisor.shared_fs) == ("", "none")
+
+
+def test_a_key_the_runtime_never_decodes_keeps_its_built_in_value(tmp_path: Path) -> None:
+    # container_pipe_size is runtime-rs's; the Go runtime sets it only from an annotation, so
+    # the file's value must not reach the Go guest's kernel command line (seen with kata-env)
+    text = GO_QEMU.replace("[agent.kata]", "[agent.kata]\ncontainer_pipe_size = 70000")
+    eff = load(CONF, root=_host(tmp_path, text), arch="x86_64")
+    assert eff.agent.container_pipe_size == 0
+    assert "ignored" in eff.origin("agent.container_pipe_size").note

@@ -114,7 +114,7 @@ def resolve_table(section: Section, table: Mapping[str, Any], prefix: str, dotte
         if nested is not None:
             _resolve_nested(nested, spec, raw, key, dotted=f"{dotted}.{written or name}", out=out)
             continue
-        if written is not None and fits(spec, raw):
+        if written is not None and fits(spec, raw) and flavour in spec.runtimes:
             out.values[key] = coerce(spec, raw)
             out.origins[key] = Origin("file", flavour=flavour)
             out.written[key] = f"{dotted}.{written}"
@@ -123,14 +123,13 @@ def resolve_table(section: Section, table: Mapping[str, Any], prefix: str, dotte
         if _unread(spec, flavour, out.hypervisor):
             out.values[key], out.origins[key] = _zero(spec, flavour, out.hypervisor)
             out.written.pop(key, None)
-        if written is None or fits(spec, raw):
+        if written is None or (fits(spec, raw) and flavour in spec.runtimes):
             continue
         if flavour in spec.runtimes:
             out.wrong_type.append(f"{dotted}.{written}")
-        else:  # present with the wrong type for a key this runtime skips
+        else:  # a key this runtime never decodes: the file's value is ignored, whatever it is
             out.origins[key] = Origin("default", flavour=flavour, note=(
-                f"{out.origins[key].note}; the file's {written} has the wrong type and is "
-                "ignored"))
+                f"{out.origins[key].note}; the file's {written} is ignored"))
 
 
 def _resolve_nested(section: Section, spec: KeySpec, raw: Any, key: str, *, dotted: str,

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from kata_config.findings import Issue, Rule, Severity
+from kata_config.keys import Table, lookup
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_int, as_str, hv_tables, is_true
 from kata_config.validators.sharedfs import effective_shared_fs
@@ -170,8 +171,10 @@ def check_template_initrd_refused(cfg: KataConfig) -> Iterator[Issue]:
     """
     if cfg.runtime != "go" or not is_true(cfg.factory.get("enable_template")):
         return
+    initrd = lookup(Table.HYPERVISOR, "initrd")
     for name, table in hv_tables(cfg):
-        if not as_str(table.get("initrd")):
+        # a builder that never reads initrd (remote, dragonball) leaves it empty: refused too
+        if not as_str(table.get("initrd")) or not (initrd and initrd.read_by("go", name)):
             yield Issue(
                 _factory_key(cfg, "enable_template"),
                 f"enable_template = true but [hypervisor.{name}] has no initrd: the Go "
