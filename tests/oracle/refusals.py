@@ -38,7 +38,8 @@ def _r(ident: str, pattern: str, rules: str, where: str, keyed: bool = False) ->
 _LAST_KEY: Final = re.compile(r'\(last key "([^"]+)"\)')
 
 
-_TYPE_OR_ENUM: Final = "schema-enum value-not-for-runtime"
+_TYPE_OR_ENUM: Final = "schema-enum value-not-for-runtime value-too-new"
+"""A value outside the choices: ours, the other runtime's, or a newer release's."""
 
 REFUSALS: Final[tuple[Refusal, ...]] = (
     # the TOML decoder (BurntSushi/toml): checked first, it stops everything else
@@ -91,7 +92,7 @@ REFUSALS: Final[tuple[Refusal, ...]] = (
     _r("vfio-port", r"invalid vfio_port=", "schema-enum", "checkPCIeConfig"),
     _r("netns", r"disable_new_netns only works", "netns-requires-none-model",
        "checkNetNsConfig"),
-    _r("template-initrd", r"enable_template requires an initrd", "template-needs-initrd",
+    _r("template-initrd", r"enable_template requires an initrd", "template-initrd-refused",
        "checkFactoryConfig"),
     _r("vm-cache", r"VM cache just support qemu", "vm-cache-needs-qemu", "checkFactoryConfig"),
     _r("memory-zero", r"VM memory cannot be zero", "schema-range", "checkHypervisorConfig"),

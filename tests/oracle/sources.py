@@ -35,7 +35,7 @@ def fixtures() -> tuple[list[Item], list[tuple[str, str]]]:
     skipped: list[tuple[str, str]] = []
     for path in sorted(p for p in FIXTURES.glob("*/*/*") if p.suffix != ".expected"):
         name = "fixture/" + str(path.relative_to(FIXTURES))
-        runtime, _ = _options(path)
+        runtime = _options(path)[0]
         if runtime == "auto":
             loaded = load_config(path)
             runtime = detect_runtime(loaded.data, loaded.main)

@@ -27,7 +27,7 @@ from tests.oracle.refusals import REFUSALS, classify
 ARCH: Final = "x86_64"
 """The oracle is built for this machine's arch; every case is judged for it."""
 KATA_VERSION: Final = "3.30"
-"""The oracle's release; passed to validate once it takes a release (``--kata-version``)."""
+"""The oracle's release: validate judges every case as this release would (--kata-version)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class Outcome:
     differ: tuple[tuple[str, Any, Any], ...] = ()
     load_error: str = ""
     load_error_keys: tuple[str, ...] = ()
+    """``rule-id:key`` of each reason load() gives for refusing."""
     known: str = ""
     """Id of the documented difference explaining a disagreement (known.py)."""
     values_known: str = ""
@@ -128,8 +129,8 @@ def ours(case: Case, defaults: Iterable[str]) -> Ours:
     with tempfile.TemporaryDirectory(prefix="kata-oracle-ours-") as tmp:
         main = host_root(case, Path(tmp), defaults)
         start = time.perf_counter()
-        # validate --runtime go --arch x86_64; --kata-version 3.30 goes here once it exists
-        report = validate_file(main, "go", ARCH)
+        # validate --runtime go --arch x86_64 --kata-version 3.30
+        report = validate_file(main, "go", ARCH, release=KATA_VERSION)
         validated = time.perf_counter()
         keys: tuple[str, ...] = ()
         try:
@@ -139,7 +140,7 @@ def ours(case: Case, defaults: Iterable[str]) -> Ours:
         except KataConfigError as exc:
             effective, error = None, str(exc) or type(exc).__name__
             findings = exc.findings if isinstance(exc, LoadError) else ()
-            keys = tuple(f.location.key or "" for f in findings)
+            keys = tuple(f"{f.rule_id}:{f.location.key or ''}" for f in findings)
         loaded = time.perf_counter()
     return Ours(report, effective, error,
                 {"validate": validated - start, "load": loaded - validated}, keys)
