@@ -54,7 +54,7 @@ def host_section(report: HostReport, facts: HostFacts | None, info: HostInfo
         "kernel": info.kernel,
         "distro_name": info.distro_name,
         "distro_version": info.distro_version,
-        "cpus": facts.cpus if facts else None,
+        "cpus": facts.cpus if facts and facts.cpus is not None else info.cpus,
         "mem_total_kib": info.mem_total_kib,
         "mem_free_kib": info.mem_free_kib,
         "mem_available_kib": info.mem_available_kib,

@@ -30,7 +30,7 @@ def test_host_info_of_a_node_tree() -> None:
     info = host_info(KATA_DEPLOY)
     assert (info.kernel, info.distro_name, info.distro_version) == (
         "6.8.0-45-generic", "Ubuntu", "24.04")
-    assert info.mem_total_kib == 196608000
+    assert (info.mem_total_kib, info.cpus) == (196608000, 32)
 
 
 def test_usr_lib_os_release_is_the_fallback_and_missing_files_are_none(tmp_path: Path) -> None:

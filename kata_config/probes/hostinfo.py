@@ -1,9 +1,10 @@
 """What ``kata-runtime env`` prints about a host besides its checks: kernel, distro, memory.
 
 Sources as the Go runtime's ``kata-env.go`` uses them (host-checks.md §1.8): the kernel
-release, ``NAME``/``VERSION_ID`` of ``/etc/os-release`` falling back to
-``/usr/lib/os-release``, and ``MemTotal``/``MemFree``/``MemAvailable`` of ``/proc/meminfo``.
-Reads go through ``HostRoot``; the parsers are pure functions.
+release, the processors of ``/proc/cpuinfo`` (counted as load() counts them), ``NAME`` and
+``VERSION_ID`` of ``/etc/os-release`` falling back to ``/usr/lib/os-release``, and
+``MemTotal``/``MemFree``/``MemAvailable`` of ``/proc/meminfo``. Reads go through
+``HostRoot``; the parsers are pure functions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Final
 
+from kata_config.effective.hostfacts import count_processors
 from kata_config.probes.host import HostRoot
 
 OS_RELEASE: Final = ("etc/os-release", "usr/lib/os-release")
@@ -23,6 +25,7 @@ class HostInfo:
     """A host's kernel, distribution and memory figures; None where the root lacks the file."""
 
     kernel: str | None = None
+    cpus: int | None = None
     distro_name: str | None = None
     distro_version: str | None = None
     mem_total_kib: int | None = None
@@ -62,8 +65,10 @@ def host_info(root: str | os.PathLike[str] = "/") -> HostInfo:
     release = next((text for rel in OS_RELEASE if (text := host.read_text(rel)) is not None), "")
     distro = parse_os_release(release)
     memory = parse_meminfo(host.read_text("proc/meminfo") or "")
+    cpuinfo = host.read_text("proc/cpuinfo")
     return HostInfo(
         kernel=host.read_value("proc/sys/kernel/osrelease") or None,
+        cpus=count_processors(cpuinfo) if cpuinfo is not None else None,
         distro_name=distro.get("NAME") or None,
         distro_version=distro.get("VERSION_ID") or None,
         mem_total_kib=memory.get("MemTotal"),
