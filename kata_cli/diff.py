@@ -41,11 +41,14 @@ def diff(
     quiet: options.Quiet = False,
     runtime_class: options.RuntimeClass = None,
     root: options.Root = "/",
+    kata_version: options.KataVersion = None,
 ) -> None:
     """Show the semantic differences of the effective configuration from a baseline.
 
-    Exit 0 when there are none, 1 when there are, 2 on an error (as diff(1) does); with
-    --quiet only the exit status says which (as diff -q).
+    A key the file leaves out counts by the value the runtime uses instead; keys the runtime
+    (or --kata-version) does not read are listed apart. Exit 0 when nothing takes effect
+    differently, 1 when something does, 2 on an error (as diff(1) does); with --quiet only
+    the exit status says which (as diff -q).
     """
     from kata_cli.discovered import exclusive, pick
     from kata_cli.render import wants_colour
@@ -53,6 +56,7 @@ def diff(
     from kata_config import DiffError, UnknownArchError, canonical_arch, diff_config
 
     exclusive("diff", path, runtime_class)
+    release = options.resolve_release(kata_version)
     chosen = runtime.value
     if path is None:
         path, chosen = pick("diff", runtime.value, root, runtime_class, quiet=quiet)
@@ -60,7 +64,8 @@ def diff(
         # no --arch: this host's stock file first, then the other arches' (the best match)
         target_arch = canonical_arch(arch) if arch else None
         rt = None if chosen == "auto" else chosen
-        result = diff_config(path, against, rt, target_arch, root=root)  # type: ignore[arg-type]
+        result = diff_config(path, against, rt, target_arch,  # type: ignore[arg-type]
+                             root=root, release=release)
     except (DiffError, UnknownArchError, LookupError) as err:
         raise options.fail(str(err)) from None
     if not quiet:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from kata_config.arch import ARCHES, UnknownArchError, host_arch
+from kata_config import baseline
+from kata_config.arch import UnknownArchError, host_arch
+from kata_config.diff_absent import resolve_removed
 from kata_config.findings import Finding, Severity
+from kata_config.keys.history import NEWEST, hypervisor_history
 from kata_config.keys.spec import REQUIRED, Runtime
 from kata_config.model import KataConfig, detect_runtime
 from kata_config.probes.host import HostRoot
@@ -56,6 +59,8 @@ class DiffResult:
     changes: tuple[Change, ...]
     ignored: tuple[Change, ...] = ()
     """Differences in keys the runtime (or that hypervisor) does not read: no effect."""
+    why: tuple[str, ...] = ()
+    """Why this baseline (runtime, arch, variant), one sentence each."""
 
 
 def same(a: Any, b: Any) -> bool:
@@ -91,43 +96,40 @@ def _stock_flat(stock: StockFile) -> dict[str, Any]:
     return flatten(stock.data())
 
 
-def _arch_order(arch: str | None) -> list[str]:
-    """Candidate arches: the given one only, else this host's first, then every known one."""
-    if arch:
-        return [arch]
-    try:
-        here = [host_arch()]
-    except UnknownArchError:
-        here = []
-    return [*here, *ARCHES]
-
-
 def best_stock(
-    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str, arch: str | None, name: str = ""
-) -> tuple[StockFile, dict[str, Any]]:
-    """The stock file with the fewest differences from ``flat`` among the candidates."""
+    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str, arch: str | None, *,
+    name: str = "", table: Mapping[str, Any] | None = None,
+) -> tuple[StockFile, dict[str, Any], tuple[str, ...]]:
+    """The stock file to compare with, its values and why it was chosen.
+
+    Without ``name``: the same runtime and hypervisor, the arch from ``arch`` or the file
+    (``baseline.arch_of``), and among the variants whose features the file uses, the one
+    with the fewest differences.
+    """
+    table = table or {}
     if name:
         base_name, _ = parse_name(name)
-        find(base_name, runtime)  # raises UnknownDefaultError with the list of names
-        cands = [t for t in templates(runtime) if t.name == base_name]
-    else:
-        cands = list(templates(runtime, hypervisor))
-    best: tuple[int, StockFile, dict[str, Any]] | None = None
-    for a in dict.fromkeys(_arch_order(arch)):
-        for t in cands:
-            if a not in t.arches:
-                continue
-            stock = find(t.name, runtime, a)
-            base = _stock_flat(stock)
-            score = len(compare(base, flat))
-            if best is None or score < best[0]:
-                best = (score, stock, base)
-            if score == 0:
-                return stock, base
-    if best is None:
-        where = f" on {arch}" if arch else ""
-        raise DiffError(f"no stock {runtime} configuration for hypervisor {hypervisor!r}{where}")
-    return best[1], best[2]
+        stock = find(base_name, runtime, arch or "x86_64")
+        return stock, _stock_flat(stock), (f"--against {name}",)
+    try:
+        here = host_arch()
+    except UnknownArchError:
+        here = "x86_64"  # a host we have no ArchSpec for: upstream's most common build
+    chosen_arch, arch_why = baseline.arch_of(table, arch, here)
+    cands = [(t, why) for t, why in baseline.allowed(templates(runtime, hypervisor), table)
+             if chosen_arch in t.arches]
+    if not cands:
+        raise DiffError(f"no stock {runtime} configuration for hypervisor {hypervisor!r} on "
+                        f"{chosen_arch} ({arch_why}); pass --arch or --against")
+    scored = []
+    for template, why in cands:
+        stock = find(template.name, runtime, chosen_arch)
+        base = _stock_flat(stock)
+        scored.append((len(compare(base, flat)), stock, base, why))
+    _, stock, base, why = min(scored, key=lambda item: item[0])
+    return stock, base, (f"arch {chosen_arch}: {arch_why}",
+                         f"{stock.template.name}: {why}, closest of "
+                         f"{', '.join(t.name for t, _ in cands)}")
 
 
 def code_defaults(
@@ -171,11 +173,15 @@ def diff_config(
     runtime: Runtime | None = None,
     arch: str | None = None,
     root: str | os.PathLike[str] = "/",
+    *,
+    release: str = NEWEST,
 ) -> DiffResult:
     """Diff the effective configuration at ``path`` against a baseline.
 
     Args:
         root: read ``path`` (not ``against``) as a path inside this host root.
+        release: the Kata release whose keys count (a key it does not read has no effect);
+            the stock baselines are the newest release's.
         against: None for the best-matching stock file of the same hypervisor, runtime and
             arch; a stock name (``qemu-tdx``); a path to another configuration; or
             ``code-defaults`` for the built-in values of the keys the file sets.
@@ -189,27 +195,65 @@ def diff_config(
     implied = parse_name(against)[1] if against and against != CODE_DEFAULTS else None
     rt = runtime or implied or detect_runtime(data, Path(path))
     hv = active_hypervisor(data, rt)
+    why: list[str] = []
+    if hv is not None and not against and not runtime and not templates(rt, hv):
+        other: Runtime = "rs" if rt == "go" else "go"
+        if templates(other, hv):
+            why.append(f"runtime {other}: only {other} has a stock file for [hypervisor.{hv}] "
+                       "(pass --runtime to choose)")
+            rt = other
+    if hv is not None and not against and not templates(rt, hv):
+        against = CODE_DEFAULTS
+        why.append(f"no stock file for [hypervisor.{hv}]{_gone(hv, rt)}: compared with the "
+                   "built-in values")
     baseline_path: str | None = None
     if against == CODE_DEFAULTS:
         base = code_defaults(flat, rt, hv)
         flat = {k: v for k, v in flat.items() if k in base}
         label = f"code-defaults ({rt}, {hv or 'no hypervisor'})"
     elif against and _looks_like_path(against):
-        other, _ = _load(Path(against))
-        base, label, baseline_path = flatten(other), against, against
+        other_data, _ = _load(Path(against))
+        base, label, baseline_path = flatten(other_data), against, against
     else:
         if hv is None and not against:
             raise DiffError(f"{path} has no [hypervisor.*] table; pass --against NAME or PATH")
+        table = data.get("hypervisor", {}).get(hv, {}) if hv else {}
         try:
-            stock, base = best_stock(flat, rt, hv or "", arch, against or "")
+            stock, base, chosen = best_stock(flat, rt, hv or "", arch, name=against or "",
+                                             table=table)
         except UnknownDefaultError as err:
             raise DiffError(str(err)) from err
         label, baseline_path, arch = f"stock {stock.label}", str(stock.path), stock.arch
+        why += chosen
     found = [_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat)]
-    changes = tuple(c for c in found if takes_effect(c.key, rt))
-    ignored = tuple(c for c in found if not takes_effect(c.key, rt))
+    found = _semantic(found, path, baseline_path, rt, arch=arch, root=root)
+    changes = tuple(c for c in found if takes_effect(c.key, rt, release))
+    ignored = tuple(c for c in found if not takes_effect(c.key, rt, release))
     return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes,
-                      ignored)
+                      ignored, tuple(why))
+
+
+def _gone(hv: str, runtime: Runtime) -> str:
+    history = hypervisor_history(hv)
+    last = history.last(runtime) if history else ""
+    return f" ({hv} was removed after {last})" if last and last != NEWEST else ""
+
+
+def _semantic(found: list[Change], path: Path, baseline_path: str | None, rt: Runtime, *,
+              arch: str | None, root: str | os.PathLike[str]) -> list[Change]:
+    """Absent keys by effective value: dropped when equal, else shown with that value."""
+    removed = [c.key for c in found if c.kind == "removed"]
+    resolved = resolve_removed(removed, path, baseline_path, rt, arch=arch, same=same,
+                               root=root)
+    out = []
+    for change in found:
+        verdict = resolved.get(change.key) if change.kind == "removed" else None
+        if verdict is None:
+            out.append(change)
+        elif verdict[0]:
+            out.append(replace(change, value=verdict[1], description=(
+                f"not in the file: the runtime uses {verdict[1]!r}")))
+    return out
 
 
 def _change(

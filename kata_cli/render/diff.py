@@ -69,6 +69,7 @@ def render_diff_text(result: DiffResult, stream: IO[str], colour: bool = False) 
     ]
     if len(result.files) > 1:
         lines.append([(f"    with drop-ins: {', '.join(result.files[1:])}", "dim")])
+    lines.extend([(f"    baseline: {why}", "dim")] for why in result.why)
     ordered = sorted(result.changes, key=_section)
     for section, group in groupby(ordered, key=_section):
         lines.append([(f"[{section}]", "bold cyan")])
@@ -100,6 +101,7 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
     return {
         "version": 1,
         "baseline": result.baseline,
+        "baseline_why": list(result.why),
         "baseline_path": result.baseline_path,
         "target": result.target,
         "files": list(result.files),

@@ -54,12 +54,15 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def takes_effect(dotted: str, runtime: Runtime) -> bool:
+def takes_effect(dotted: str, runtime: Runtime, release: str = "") -> bool:
     """False for a catalogued key that ``runtime`` (or, for a hypervisor key, that
-    hypervisor's builder) does not read; unknown keys count as taking effect."""
+    hypervisor's builder) does not read, or that ``release`` does not read yet or any more;
+    unknown keys count as taking effect."""
     spec = spec_for(dotted)
     if spec is None:
         return True
+    if release and not spec.read_in(runtime, release):
+        return False
     parts = dotted.split(".")
     hypervisor = parts[1] if parts[0] == "hypervisor" and len(parts) > 2 else None
     return spec.read_by(runtime, hypervisor)

@@ -1,0 +1,55 @@
+"""``diff`` for keys the file leaves out: compared by the value the runtime would use.
+
+A key missing from the file is not a change when the runtime's built-in value (after its
+load-time normalisation) equals the baseline's; otherwise it is ``removed`` with that
+effective value. Both sides are resolved by ``kata_config.load`` (the public resolver), so
+``diff`` and ``load`` cannot disagree about a default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kata_config.errors import KataConfigError
+from kata_config.keys.spec import Runtime
+
+Same = Callable[[Any, Any], bool]
+
+
+def _values(path: str | os.PathLike[str], runtime: Runtime, arch: str | None,
+            root: str | os.PathLike[str] = "/") -> tuple[Mapping[str, Any], Any] | None:
+    from kata_config.effective.loader import load  # the api's resolver; costs ~20 ms
+
+    try:
+        effective = load(path, runtime=runtime, arch=arch, root=root)
+    except (KataConfigError, OSError, ValueError):
+        return None  # a file the runtime refuses: its absent keys keep the plain comparison
+    return effective.values(), effective
+
+
+def resolve_removed(removed: list[str], target: str | os.PathLike[str],
+                    baseline: str | os.PathLike[str] | None, runtime: Runtime, *,
+                    arch: str | None, same: Same, root: str | os.PathLike[str] = "/",
+                    ) -> dict[str, tuple[bool, Any]]:
+    """For each removed dotted key: (still a change?, the value the target file gets).
+
+    Keys the resolver does not know (or files it refuses) are left out of the answer, and the
+    caller keeps them as plain ``removed``.
+    """
+    if not removed or baseline is None:
+        return {}
+    mine, theirs = _values(target, runtime, arch, root), _values(baseline, runtime, arch)
+    if mine is None or theirs is None:
+        return {}
+    out: dict[str, tuple[bool, Any]] = {}
+    for key in removed:
+        try:
+            section_key = mine[1].section_key(key)
+        except KeyError:
+            continue
+        if section_key in mine[0] and section_key in theirs[0]:
+            value = mine[0][section_key]
+            out[key] = (not same(value, theirs[0][section_key]), value)
+    return out
