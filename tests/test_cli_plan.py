@@ -134,3 +134,16 @@ def test_try_of_an_api_configured_hypervisor_cannot_be_tried(tmp_path: Path) -> 
     doc = json.loads(out)
     assert doc["started"] is False
     assert "starts QEMU only" in doc["explanation"]
+
+
+def test_runtime_class_plans_the_handlers_file_with_its_drop_ins() -> None:
+    from tests.nodetree import KATA_DEPLOY, SHARE
+
+    code, out, _ = run("--root", str(KATA_DEPLOY), "--arch", "x86_64", "--runtime-class",
+                       "kata-qemu", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    memory = next(o for o in doc["origins"] if o["option"] == "-m")
+    assert memory["value"].startswith("4096M,")
+    assert memory["from"]["hypervisor.default_memory"] == (
+        f"{SHARE}/runtimes/qemu/config.d/50-user-overrides.toml:2")
