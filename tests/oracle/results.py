@@ -92,7 +92,7 @@ def summarise(outcomes: Iterable[Outcome], run: Mapping[str, Any]) -> dict[str, 
         keys[field] = {"ours": attribute, "compared": len(seen), "equal": equal}
     timing = {what: _median_ms(items, what) for what in ("oracle", "validate", "load")}
     return {
-        "oracle": "kata-runtime 3.30.0 (upstream Go runtime), kata-env --json",
+        "oracle": "kata-runtime 3.30.0, kata-env --json",
         "run": {**run, "median_ms_per_config": timing},
         "verdicts": {
             "total": len(items),
