@@ -69,7 +69,9 @@ Ioctl = Callable[[int, int, int], int]
 class KvmOps:
     """The system calls the probe makes; tests swap them for fakes."""
 
-    open: Opener = os.open
+    open: Opener | None = None
+    """None: ``HostRoot.open_device``, which resolves ``dev/kvm`` inside the host root (under
+    ``--root /host --live`` a link there must not lead to the pod's own files)."""
     ioctl: Ioctl = fcntl.ioctl
     close: Callable[[int], None] = os.close
 
@@ -103,7 +105,8 @@ def probe_kvm(ctx: ProbeContext, ops: KvmOps | None = None) -> Iterator[CheckRes
         return
     device = str(ctx.host.path("dev/kvm"))
     try:
-        fd = ops.open(device, os.O_RDWR | os.O_CLOEXEC)
+        flags = os.O_RDWR | os.O_CLOEXEC
+        fd = ops.open(device, flags) if ops.open else ctx.host.open_device("dev/kvm", flags)
     except OSError as exc:
         yield _open_failure(exc, device, ctx.host.live)
         yield from _skip_all(ids[1:], f"skipped: {device} could not be opened")

@@ -147,3 +147,36 @@ def test_open_device_opens_only_a_character_device_inside_the_root(resolver: str
         assert os.write(fd, b"x") == 1
     finally:
         os.close(fd)
+
+
+@pytest.mark.parametrize("target", ["/dev", "../../../../../../dev"])
+def test_live_under_a_root_never_uses_a_device_outside_it(resolver: str, root: Path,
+                                                          target: str) -> None:
+    """``--root R --live`` with R/dev linked to the pod's own /dev must not open /dev/kvm."""
+    from typer.testing import CliRunner
+
+    from kata_cli import app
+
+    make(root, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t: lm vmx\n")
+    link(root, "dev", target)
+    result = CliRunner().invoke(app, ["check", "--root", str(root), "--live", "-n",
+                                      "--only", "kvm"])
+    assert result.exit_code == 2, result.output
+    assert "dev/kvm is missing" in result.stderr
+
+
+def test_live_under_a_root_opens_the_roots_own_device(resolver: str, root: Path) -> None:
+    if os.geteuid() != 0 or not Path("/dev/kvm").is_char_device():
+        pytest.skip("needs root and a /dev/kvm to copy the device number of")
+    import stat as stat_module
+
+    from typer.testing import CliRunner
+
+    from kata_cli import app
+
+    number = os.stat("/dev/kvm").st_rdev
+    (root / "dev").mkdir()
+    os.mknod(root / "dev" / "kvm", 0o660 | stat_module.S_IFCHR, number)
+    result = CliRunner().invoke(app, ["check", "--root", str(root), "--live", "-n", "--only",
+                                      "kvm.device"])
+    assert f"{root}/dev/kvm opens read-write" in result.stdout, result.output
