@@ -70,3 +70,35 @@ def test_paths_a_config_names_are_looked_up_inside_the_root(resolver: str, tmp_p
     assert lines["config.hypervisor-path"] == "FAIL", result.stdout  # the link leads nowhere
     assert SECRET not in result.output
     make(outside, "unused")
+
+
+def test_hash_check_of_a_fifo_asset_never_blocks(tmp_path: Path) -> None:
+    """A pod's kernel_hash annotation naming a FIFO is refused, not read forever."""
+    from kata_runtime.annotations.decision import Refused
+    from kata_runtime.annotations.go_glob import HostView
+    from kata_runtime.annotations.hashes import HASH_OF_ASSET, check_go_hash
+
+    fifo = tmp_path / "vmlinux"
+    os.mkfifo(fifo)
+    asset = "io.katacontainers.config.hypervisor.kernel"
+    annotations = {HASH_OF_ASSET[asset]: "0" * 128}
+    with fifo_guard([fifo]) as guard, pytest.raises(Refused, match="cannot be read"):
+        check_go_hash("go", asset, "/vmlinux", annotations, HostView(tmp_path))
+    assert not guard.hung
+
+
+def test_plan_under_a_root_with_fifos_never_blocks(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    fifos = [root / "sys/module/kvm_intel/parameters/tdx",
+             root / "sys/module/kvm_amd/parameters/sev_snp"]
+    for fifo in fifos:
+        fifo.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(fifo)
+    conf = make(tmp_path, "c.toml", (root / CONFIG).read_text().replace(
+        "[hypervisor.qemu]\n", "[hypervisor.qemu]\nconfidential_guest = true\n", 1))
+    with fifo_guard(fifos) as guard:
+        result = CliRunner().invoke(app, ["plan", str(conf), "--root", str(root), "--arch",
+                                          "x86_64"])
+    assert not guard.hung
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output

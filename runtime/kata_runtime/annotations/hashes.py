@@ -10,6 +10,8 @@ runtime-rs has no hash check (its ``*_hash`` annotations are unknown to it).
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Mapping
 
 from kata_runtime.annotations.decision import Refused
@@ -35,7 +37,14 @@ def check_go_hash(flavour: str, name: str, value: str, annotations: Mapping[str,
     digest = hashlib.sha512()
     size = 0
     try:
-        with open(real or "", "rb") as handle:
+        # non-blocking and regular files only: a FIFO or device named by a pod never blocks
+        # or is opened (issue 9); the runtime's own read of such a file fails the pod too
+        if not stat.S_ISREG(os.lstat(real or "").st_mode):
+            raise OSError("not a regular file")
+        fd = os.open(real or "", os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise OSError("not a regular file")
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
                 size += len(chunk)

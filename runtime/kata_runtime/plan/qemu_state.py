@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 
 from kata_config import Effective, QemuLaunch, arch_spec
@@ -53,8 +55,12 @@ class QemuState:
 
 def _host_says(ctx: Context, path: str) -> bool:
     try:
-        with open(ctx.host_path(path), encoding="utf-8") as handle:
-            return handle.read(16).strip() in ("Y", "1")
+        # non-blocking: a FIFO in a --root tree must not hang the plan (issue 9)
+        fd = os.open(ctx.host_path(path), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return False
+            return handle.read(16).strip() in (b"Y", b"1")
     except OSError:
         return False
 
