@@ -1,70 +1,97 @@
-"""The ``kata-config`` command line: a thin typer layer over the library.
+"""The ``kata-config`` command line: a thin layer over the library, typer for all but the start.
 
-Each command module exposes ``register(app)``; the tuple below is the whole command list.
-Command modules import the library lazily inside their functions so start-up stays short.
+``build_app`` is the command table: each command module exposes ``register(app)``, and the
+hot commands (``check``, ``validate``, ``diff``) are built from their declarations in
+``spec.py``. ``main`` first lets ``fast.py`` run a hot command without importing typer (typer
+and its click cost ~45 ms, as much as the rest of a run); anything else, and any ``--help`` or
+usage error, goes to the typer app. ``kata_cli.app`` is that app, built on first use.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
-import typer
-
-from kata_cli import annotate as annotate
-from kata_cli import check as check
-from kata_cli import defaults as defaults
-from kata_cli import diff as diff
-from kata_cli import env as env
-from kata_cli import explain as explain
-from kata_cli import migrate as migrate
-from kata_cli import plan as plan
-from kata_cli import snapshot as snapshot
-from kata_cli import validate as validate
+from kata_cli import fast
 from kata_cli.render import printable
 
-app = typer.Typer(
-    name="kata-config",
-    help="Check Kata Containers configuration files and host readiness before a VM starts.",
-    no_args_is_help=True,
-    # --install-completion / --show-completion; packagers can also print the scripts with
-    # _KATA_CONFIG_COMPLETE=source_bash (zsh, fish) kata-config.
-    add_completion=True,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        from kata_config import __version__
+@cache
+def build_app() -> typer.Typer:
+    """The typer app with every command, in the order ``--help`` lists them."""
+    # The command table imports typer and every command module here, not with the package:
+    # the fast front end of the hot commands needs none of them.
+    from kata_cli import (
+        annotate,
+        check,
+        defaults,
+        diff,
+        env,
+        explain,
+        migrate,
+        options,
+        plan,
+        root,
+        schema,
+        snapshot,
+        spec,
+        validate,
+    )
 
-        sys.stdout.write(f"kata-config {__version__}\n")
-        raise typer.Exit(0)
+    app = root.new_app()
+    app.command("validate")(options.typer_command(spec.VALIDATE, validate.run))
+    schema.register(app)
+    app.command("check")(options.typer_command(spec.CHECK, check.run))
+    defaults.register(app)
+    app.command("diff")(options.typer_command(spec.DIFF, diff.run))
+    for module in (env, migrate, snapshot, annotate, explain, plan):
+        module.register(app)
+    return app
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_print_version, is_eager=True,
-        help="Print the version and exit.")] = False,
-) -> None:
-    """Check Kata Containers configuration files and host readiness before a VM starts."""
-
-for _module in (validate, check, defaults, diff, env, migrate, snapshot, annotate, explain,
-                plan):
-    _module.register(app)
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module 'kata_cli' has no attribute {name!r}")
 
 
-def main() -> None:
+def _quiet_broken_pipe() -> None:
+    # The reader went away (| head): say nothing, as click does, and keep Python from
+    # complaining when it flushes stdout at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: a bug reaches the user as one sentence, never a traceback."""
     try:
-        app()
+        fast.run(sys.argv[1:] if argv is None else argv)  # a hot command exits in there
+        if argv is None:
+            build_app()()
+        else:
+            build_app()(args=list(argv), prog_name="kata-config")
     except KeyboardInterrupt:
         sys.stderr.write("kata-config: interrupted\n")
         raise SystemExit(130) from None
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            _internal(exc)
+        _quiet_broken_pipe()
+        raise SystemExit(1) from None
     except Exception as exc:  # last line of defence, see docstring
-        sys.stderr.write(
-            f"kata-config: internal error: {type(exc).__name__}: {printable(exc)}\n"
-            "Please report this together with the command you ran.\n"
-        )
-        raise SystemExit(2) from None
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> None:
+    sys.stderr.write(
+        f"kata-config: internal error: {type(exc).__name__}: {printable(exc)}\n"
+        "Please report this together with the command you ran.\n"
+    )
+    raise SystemExit(2) from None

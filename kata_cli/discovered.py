@@ -8,10 +8,13 @@ reads through that host root (``root=``), so no symlink leads out of it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from kata_cli import options
-from kata_config import Discovery, discover
+import kata_config
+from kata_cli import usage
+
+if TYPE_CHECKING:
+    from kata_config import Discovery
 
 RuntimeChoice = Literal["go", "rs", "auto"]
 
@@ -28,13 +31,14 @@ def pick(command: str, runtime: str, root: str, runtime_class: str | None, *,
     the file says), else the one asked for. Says which file on stderr unless ``quiet``.
 
     Raises:
-        typer.Exit: (2) when the runtime would find no usable file; the message says why.
+        UsageExit: (2) when the runtime would find no usable file; the message says why.
     """
     asked = runtime_choice(runtime)
-    found = discover(runtime=asked, root=root, runtime_class=runtime_class)
+    # through the lazy public name: discovery (~5 ms of imports) loads only when it is used
+    found = kata_config.discover(runtime=asked, root=root, runtime_class=runtime_class)
     if found.path is None:
-        raise options.fail(f"{command}: {found.error or 'no configuration found'}")
-    options.note(f"{command} {describe(found)}", quiet)
+        raise usage.fail(f"{command}: {found.error or 'no configuration found'}")
+    usage.note(f"{command} {describe(found)}", quiet)
     chosen = found.flavour if asked == "auto" and found.handler is not None else asked
     return Path(found.path), chosen
 
@@ -42,7 +46,7 @@ def pick(command: str, runtime: str, root: str, runtime_class: str | None, *,
 def exclusive(command: str, given: object, runtime_class: str | None) -> None:
     """Exit 2 when both a PATH and ``--runtime-class`` name the file."""
     if given and runtime_class is not None:
-        raise options.fail(f"{command}: give either a PATH or --runtime-class, not both")
+        raise usage.fail(f"{command}: give either a PATH or --runtime-class, not both")
 
 
 def describe(found: Discovery) -> str:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from kata_cli.options import STDIN
 from kata_cli.render.check import RENDERERS, CheckRun
+from kata_cli.usage import STDIN
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,121 +1,91 @@
-"""Options and conventions every command shares, declared once so they cannot drift.
+"""Options every command shares, as typer types; and the typer side of ``spec`` declarations.
 
 Every command takes ``--arch``, ``--runtime``, ``--quiet`` (and ``--format`` where it has
-formats) from here, and reports through ``fail``/``note``: one message prefix (``kata-config:``),
-diagnostics on stderr, results on stdout, exit 2 for a usage error. A new command gets the same
-meaning by using these names.
+formats) from here, and reports through ``fail``/``note`` (``usage.py``, re-exported): one
+message prefix (``kata-config:``), diagnostics on stderr, results on stdout, exit 2 for a usage
+error. A new command gets the same meaning by using these names. The hot commands are declared
+in ``spec.py`` and built into typer commands by ``typer_command``.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Collection
-from enum import StrEnum
-from typing import Annotated, Final
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
-from kata_cli.render import printable
-
-PREFIX: Final = "kata-config"
-STDIN: Final = "-"
-"""The path that means standard input (and, for outputs, standard output)."""
-
-
-class RuntimeOption(StrEnum):
-    """Which Kata runtime a file is for; auto: runtime-rs when [runtime] hypervisor_name is set."""
-
-    go = "go"
-    rs = "rs"
-    auto = "auto"
-
-
-ARCH_HELP: Final = (
-    "Target architecture: x86_64, aarch64, ppc64le, s390x or riscv64 (amd64 and arm64 are "
-    "accepted). Default: this host's (under --root, the snapshot's)."
+from kata_cli import spec
+from kata_cli.spec import ARCH_HELP, RuntimeOption
+from kata_cli.usage import (
+    PREFIX,
+    STDIN,
+    fail,
+    note,
+    resolve_arch,
+    resolve_release,
+    rule_ids,
 )
 
-Arch = Annotated[str | None, typer.Option("--arch", help=ARCH_HELP, show_default=False)]
-Runtime = Annotated[RuntimeOption, typer.Option(
-    "--runtime", help="Runtime the file is for: go, rs, or auto (runtime-rs when [runtime] "
-    "hypervisor_name is set).")]
-Quiet = Annotated[bool, typer.Option(
-    "--quiet", "-q", help="Print only problems: no notes on stderr, no passing lines.")]
-Strict = Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")]
-KataVersion = Annotated[str | None, typer.Option(
-    "--kata-version", help="Kata release to check against, as X.Y (3.30): its keys, values "
-    "and defaults. Default: the newest release kata-config knows.", show_default=False)]
-Select = Annotated[list[str] | None, typer.Option(
-    "--select", help="Report only these rules (repeatable or comma-separated; see "
-    "kata-config explain RULE).", show_default=False)]
-Ignore = Annotated[list[str] | None, typer.Option(
-    "--ignore", help="Never report these rules (repeatable or comma-separated). One line: "
-    "a '# kata-config: disable=RULE' comment.", show_default=False)]
-RuntimeClass = Annotated[str | None, typer.Option(
-    "--runtime-class", help="Use the file this RuntimeClass handler (kata-qemu) loads, found in "
-    "containerd's or CRI-O's configuration as the runtime would.", show_default=False)]
-Root = Annotated[str, typer.Option(
-    "--root", help="Host root: / or a snapshot directory; the configuration is found (and a "
-    "PATH read) below it.")]
+__all__ = [  # the shared names, here for the typer commands
+    "ARCH_HELP", "PREFIX", "STDIN", "Arch", "Ignore", "KataVersion", "Quiet", "Root", "Runtime",
+    "RuntimeClass", "RuntimeOption", "Select", "Strict", "fail", "note", "resolve_arch",
+    "resolve_release", "rule_ids", "runtime_value", "typer_command", "typer_option",
+]
 
 
-def rule_ids(given: list[str] | None, known: Collection[str], option: str) -> frozenset[str]:
-    """The rule ids of a ``--select``/``--ignore`` list (comma lists split).
+def typer_option(opt: spec.Opt) -> Any:
+    """The typer option of a declaration (what goes into ``Annotated[..., here]``)."""
+    # typer's help reads rich markup: "[runtime]" would vanish as an unknown tag
+    return typer.Option(*opt.flags, help=opt.help.replace("[", "\\["),
+                        show_default=opt.show_default, min=opt.minimum)
 
-    Raises:
-        typer.Exit: (2) for an id that is not a rule, naming the closest one.
+
+def _annotation(param: spec.Opt | spec.Arg) -> Any:
+    if isinstance(param, spec.Arg):
+        info = typer.Argument(help=param.help, show_default=False)
+        kind: Any = list[param.value] if param.many else param.value  # type: ignore[name-defined]
+        return Annotated[kind | None, info]
+    if param.value is None:
+        return Annotated[bool, typer_option(param)]
+    kind = list[param.value] if param.many else param.value  # type: ignore[name-defined]
+    return Annotated[kind if param.default is not None else kind | None, typer_option(param)]
+
+
+def _default(param: spec.Opt | spec.Arg) -> object:
+    return None if isinstance(param, spec.Arg) or param.many else param.default
+
+
+def typer_command(command: spec.Command, body: Callable[..., None]) -> Callable[..., None]:
+    """A typer command function for a declaration that hands its values to ``body``.
+
+    Its signature (names, types, typer options, defaults) is made from the declaration, so the
+    typer front end and ``fast.parse`` cannot accept different options.
     """
-    import difflib
+    def run(**values: Any) -> None:
+        body(**values)
 
-    wanted = frozenset(part.strip() for item in given or () for part in item.split(",")
-                       if part.strip())
-    for rule in sorted(wanted - set(known)):
-        close = difflib.get_close_matches(rule, list(known), n=1)
-        hint = f"; did you mean {close[0]}?" if close else " (kata-config explain lists them)"
-        raise fail(f"{option} {rule}: no such rule{hint}")
-    return wanted
+    run.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter(p.dest, inspect.Parameter.KEYWORD_ONLY, default=_default(p),
+                          annotation=_annotation(p))
+        for p in command.params
+    ])
+    run.__doc__ = command.help
+    run.__name__ = command.name
+    return run
+
+
+Arch = Annotated[str | None, typer_option(spec.ARCH)]
+Runtime = Annotated[RuntimeOption, typer_option(spec.RUNTIME)]
+Quiet = Annotated[bool, typer_option(spec.QUIET)]
+Strict = Annotated[bool, typer_option(spec.STRICT)]
+KataVersion = Annotated[str | None, typer_option(spec.KATA_VERSION)]
+Select = Annotated[list[str] | None, typer_option(spec.SELECT)]
+Ignore = Annotated[list[str] | None, typer_option(spec.IGNORE)]
+RuntimeClass = Annotated[str | None, typer_option(spec.RUNTIME_CLASS)]
+Root = Annotated[str, typer_option(spec.ROOT)]
 
 
 def runtime_value(option: RuntimeOption) -> str | None:
     """The runtime as the library takes it: None for auto."""
     return None if option is RuntimeOption.auto else option.value
-
-
-def resolve_release(given: str | None) -> str:
-    """The ``--kata-version`` as a known ``X.Y`` release (the newest when not given).
-
-    Raises:
-        typer.Exit: (2) for a release kata-config has no history for.
-    """
-    from kata_config import UnknownReleaseError, kata_release
-
-    try:
-        return kata_release(given or "newest")
-    except UnknownReleaseError as err:
-        raise fail(f"--kata-version: {err}") from None
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Write ``kata-config: message`` to stderr and return the Exit to raise (2: usage)."""
-    sys.stderr.write(f"{PREFIX}: {printable(message)}\n")
-    return typer.Exit(code)
-
-
-def note(message: str, quiet: bool = False) -> None:
-    """A report for people (what was read or written) on stderr, unless ``--quiet``."""
-    if not quiet:
-        sys.stderr.write(f"{PREFIX}: {printable(message)}\n")
-
-
-def resolve_arch(arch: str | None) -> str:
-    """``--arch`` in its canonical spelling, or this host's arch when it was not given.
-
-    Raises:
-        typer.Exit: (2) for an arch kata-config does not know.
-    """
-    from kata_config import UnknownArchError, canonical_arch
-
-    try:
-        return canonical_arch(arch)
-    except UnknownArchError as exc:
-        raise fail(f"{exc} (pass --arch)") from None

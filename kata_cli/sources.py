@@ -11,55 +11,52 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from kata_cli import options
+from kata_cli import usage
+from kata_config import InputError, check_input, read_input
 
 
 def require(paths: Iterable[str | os.PathLike[str]], what: str = "file") -> None:
     """Exit 2 with a sentence unless every path is ``-``, a regular file or a directory."""
-    from kata_config import InputError, check_input
-
     stdin = 0
     for path in paths:
-        stdin += os.fspath(path) == options.STDIN
+        stdin += os.fspath(path) == usage.STDIN
         try:
             check_input(path, what)
         except InputError as exc:
-            raise options.fail(str(exc)) from None
+            raise usage.fail(str(exc)) from None
     if stdin > 1:
-        raise options.fail("standard input (-) can be read only once; name the other files")
+        raise usage.fail("standard input (-) can be read only once; name the other files")
 
 
 def read(path: str | os.PathLike[str], what: str = "file") -> bytes:
     """The bytes of an input (``-``: standard input), or exit 2 with the reason."""
-    from kata_config import InputError, read_input
-
     try:
         return read_input(path, what)
     except InputError as exc:
-        raise options.fail(str(exc)) from None
+        raise usage.fail(str(exc)) from None
 
 
 class Sources:
-    """Reads each input file once per run to show the offending line under a finding.
+    """Reads an input file's lines to show the offending line under a finding.
 
-    Under a host ``root`` other than ``/`` the paths are that host's and read below it.
+    Only files with findings are read, and only one file's lines are kept at a time: the
+    renderers go through the findings file by file, so memory stays flat however many files
+    one run checks. Under a host ``root`` other than ``/`` the paths are that host's and read
+    below it.
     """
 
     def __init__(self, root: str = "/") -> None:
-        self._lines: dict[str, list[str]] = {}
+        self._path: str | None = None
+        self._lines: list[str] = []
         self._root = root
 
     def __call__(self, path: str, line: int) -> str | None:
-        from kata_config import InputError, read_input
-
-        if path not in self._lines:
+        if path != self._path:
+            self._lines = []  # let the previous file's lines go before reading the next
             try:
                 text = read_input(path, root=self._root).decode("utf-8", errors="replace")
             except InputError:
                 text = ""
-            self._lines[path] = text.splitlines()
-        lines = self._lines[path]
+            self._path, self._lines = path, text.splitlines()
+        lines = self._lines
         return lines[line - 1] if 0 < line <= len(lines) else None
-
-
-
