@@ -152,12 +152,24 @@ def test_every_key_has_an_origin(tmp_path: Path) -> None:
     ("[agent.kata]\n", "no-hypervisor-table"),
     ("[hypervisor.qemu]\n[runtime]\nname = 'virt_container'\nhypervisor_name = 'clh'\n"
      "agent_name = 'kata'\n[agent.kata]\n", "hypervisor-table-missing"),
-], ids=["syntax", "wrong-type", "no-hypervisor", "rs-missing-table"])
+    # a float key given an integer wider than 64 bits crashed float() (OverflowError)
+    (f"[hypervisor.qemu]\ndefault_vcpus = {10**40}\n", "schema-range"),
+    (f"[hypervisor.qemu]\ndefault_memory = -{10**30}\n", "schema-range"),
+    (f"[hypervisor.qemu]\nnot_a_key = [{2**64}]\n", "schema-range"),
+], ids=["syntax", "wrong-type", "no-hypervisor", "rs-missing-table", "wide-float",
+        "wide-int", "wide-unknown"])
 def test_what_the_runtime_refuses_to_load_raises(tmp_path: Path, text: str, rule: str) -> None:
     with pytest.raises(LoadError) as caught:
         load(CONF, root=make_host(tmp_path, files={CONF: text}), arch="x86_64")
     assert [f.rule_id for f in caught.value.findings][:1] == [rule]
     assert str(caught.value)
+
+
+def test_with_changes_refuses_a_number_wider_than_64_bits(tmp_path: Path) -> None:
+    eff = load(CONF, root=_host(tmp_path), arch="x86_64")
+    with pytest.raises(TypeError, match="default_vcpus"):
+        eff.with_changes([Change("hypervisor.default_vcpus", 10**40, Origin("annotation"))],
+                         normalise=False)
 
 
 def test_no_path_and_nothing_installed(tmp_path: Path) -> None:

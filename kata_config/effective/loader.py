@@ -8,7 +8,7 @@ tables, resolve every catalogue key, then run the runtime's load-time normalisat
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +19,7 @@ from kata_config.effective.layout import TOP
 from kata_config.effective.model import Effective
 from kata_config.effective.normalise import Setting, run_steps
 from kata_config.effective.origin import Flavour
-from kata_config.effective.resolve import Resolved, build, resolve_table
+from kata_config.effective.resolve import I64, Resolved, build, resolve_table
 from kata_config.effective.steps import steps_for
 from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
 from kata_config.findings import Finding, Location, Severity
@@ -68,6 +68,7 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
     loaded = load_config(shown) if host.live else load_config(shown, host=host)
     if not loaded.ok:
         raise _load_error(loaded, [f for f in loaded.findings if f.severity is Severity.ERROR])
+    _refuse_wide_integers(loaded)
     flavour: Flavour = detect_runtime(loaded.data, Path(shown)) if runtime == "auto" else runtime
     hv_name, agent_name = _active(loaded, flavour)
     out = Resolved(flavour, hv_name)
@@ -180,6 +181,30 @@ def _refuse_bad_values(loaded: Loaded, flavour: Flavour, out: Resolved) -> None:
         if rule is UNKNOWN_KEY_REJECTED or (rule is SCHEMA_TYPE and issue.key in bad)
     ]
     if findings:
+        raise _load_error(loaded, findings)
+
+
+def _wide_integers(value: Any, dotted: str) -> Iterator[tuple[str, int]]:
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            yield from _wide_integers(item, f"{dotted}.{name}" if dotted else str(name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _wide_integers(item, dotted)
+    elif isinstance(value, int) and not isinstance(value, bool) and not \
+            I64[0] <= value <= I64[1]:
+        yield dotted, value
+
+
+def _refuse_wide_integers(loaded: Loaded) -> None:
+    # tomllib reads integers of any size; Go's and Rust's TOML parsers refuse the whole file
+    # on one wider than 64 bits, whichever key holds it (the same fact as schema-range)
+    wide = list(_wide_integers(loaded.data, ""))
+    if wide:
+        findings = [Finding("schema-range", Severity.ERROR, (
+            f"{key.rpartition('.')[2]} = {str(value)[:20]}... does not fit in 64 bits: TOML "
+            "integers are 64-bit signed and the runtime's parser refuses the file"),
+            loaded.locate(key)) for key, value in wide]
         raise _load_error(loaded, findings)
 
 

@@ -21,6 +21,8 @@ _EMPTY: Final[dict[ValueType, Any]] = {
     ValueType.STRING_ARRAY: (), ValueType.INTEGER_ARRAY: (), ValueType.TABLE_ARRAY: (),
 }
 _NAMES: Final = {"go": "the Go runtime", "rs": "runtime-rs"}
+I64: Final = (-(2**63), 2**63 - 1)
+"""TOML integers are 64-bit signed; both runtimes' parsers refuse a file with a wider one."""
 
 
 @dataclass(slots=True)
@@ -44,14 +46,19 @@ def fits(spec: KeySpec, value: Any) -> bool:
     if kind is ValueType.BOOL:
         return isinstance(value, bool)
     if kind is ValueType.INTEGER:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return _whole(value)
     if kind is ValueType.FLOAT:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, float) or _whole(value)
     if kind in (ValueType.STRING_ARRAY, ValueType.INTEGER_ARRAY):
         item = str if kind is ValueType.STRING_ARRAY else int
         return isinstance(value, list | tuple) and all(
             isinstance(v, item) and not isinstance(v, bool) for v in value)
     return False
+
+
+def _whole(value: Any) -> bool:
+    # tomllib takes integers of any size; a wider one cannot even be a float (OverflowError)
+    return isinstance(value, int) and not isinstance(value, bool) and I64[0] <= value <= I64[1]
 
 
 def coerce(spec: KeySpec, value: Any) -> Any:

@@ -103,6 +103,12 @@ VALUES: Final[tuple[tuple[str, str, str, str, str, str, str, str, str], ...]] = 
      "4719802c8d"),
     ("go", "runtime", "emptydir_mode", "block-plain", "", "4.0", "", "", "24c51cfbbf"),
     ("rs", "runtime", "emptydir_mode", "block-plain", "", "4.0", "", "", ""),
+    # Go handed the cache mode to the C virtiofsd (none/auto/always) until 3.0; 3.1 moved to
+    # the Rust virtiofsd, read "none" as "never" with a deprecation warning, and 3.2 refused it
+    ("go", "hypervisor.*", "virtio_fs_cache", "none", "", "1.7", "3.1", "never",
+     "f0278f41d7"),
+    ("go", "hypervisor.*", "virtio_fs_cache", "never", "", "3.1", "", "", "86a82cace9"),
+    ("go", "hypervisor.*", "virtio_fs_cache", "metadata", "", "3.20", "", "", "6d96875d04"),
     ("rs", "hypervisor.*", "block_device_driver", "virtio-blk-pci", "", "3.2", "", "", ""),
     ("rs", "hypervisor.*", "block_device_driver", "virtio-blk-mmio", "", "3.2", "", "", ""),
     ("rs", "hypervisor.*", "block_device_driver", "virtio-pmem", "", "3.2", "", "", ""),

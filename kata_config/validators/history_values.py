@@ -28,13 +28,15 @@ def _value_issues(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
             continue
         shown = f'{ref.name} = "{ref.value}"'
         where = f" on {found.arch}" if found.arch else ""
-        # Go loads any machine_type and fails only when it builds the QEMU command line.
-        when: When | None = "start" if ref.name == "machine_type" else None
+        # Go loads any machine_type and fails only when it builds the QEMU command line;
+        # keys whose value the runtime checks only at start (virtio_fs_cache) likewise
+        spec = lookup(ref.table, ref.name)
+        late = ref.name == "machine_type" or (spec is not None and rt in spec.start_checked)
+        when: When | None = "start" if late else None
         if found.span.until and release_key(rel) > release_key(found.span.until):
             fix = (f'use "{found.span.replaced_by}"' if found.span.replaced_by
                    else "use one of the values the key takes now")
             other: Runtime = "rs" if rt == "go" else "go"
-            spec = lookup(ref.table, ref.name)
             if spec is not None and ref.value in spec.choices_for(other):
                 fix += f" ({NAMES[other]} still takes \"{ref.value}\")"
             yield RETIRED_VALUE, Issue(ref.path, (
@@ -52,7 +54,9 @@ def check_retired_values(cfg: KataConfig) -> Iterator[Issue]:
 
     ``machine_type = "pc"`` (Go, x86_64, until 2.1), runtime-rs ``shared_fs = "virtio-9p"``
     (until 3.28), runtime-rs ``block_device_driver = "virtio-blk"`` (until 3.1, then
-    spelled ``virtio-blk-pci``): the loader, or for the machine type the VM start, fails.
+    spelled ``virtio-blk-pci``), Go ``virtio_fs_cache = "none"`` (until 3.1, which read it
+    as ``never``): the loader, or for the machine type and the cache mode the VM start,
+    fails.
 
     Fails:
         [hypervisor.qemu]
