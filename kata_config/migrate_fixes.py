@@ -1,6 +1,6 @@
 """What migrate does about settings the target runtime lacks, refuses or requires.
 
-The key map in ``migrate.py`` carries what both runtimes have under other names. This module
+The key map in ``migrate_map.py`` carries what both runtimes have under other names. This module
 handles the rest from the release history: retired tables and keys are renamed when a rename
 exists and dropped with the reason otherwise; values the target no longer accepts are
 replaced by their successor (``virtio-9p`` -> ``virtio-fs``, ``pc`` -> ``q35``); values the
@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from kata_config.arch import ARCHES
 from kata_config.findings import Finding, Severity
 from kata_config.keys import Table, lookup
 from kata_config.keys.history import NAMES, NEWEST, key_history, next_release, value_history
 from kata_config.keys.spec import Runtime
-
-if TYPE_CHECKING:
-    from kata_config.migrate import _Edit
+from kata_config.migrate_edit import Edit as _Edit
+from kata_config.migrate_edit import plain as _plain
 
 # runtime-rs Firecracker refuses to load without memory_slots; upstream's stock rs-fc file
 # sets this value.
@@ -35,10 +34,6 @@ def file_arch(table: Any) -> str:
     by_binary.update((PurePosixPath(spec.qemu.binary).name, spec.name)
                      for spec in ARCHES.values() if spec.qemu is not None)
     return by_binary.get(match.group(0) if match else "", "x86_64")
-
-
-def _plain(item: Any) -> Any:
-    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def _gone(runtime: Runtime, last: str) -> str:
