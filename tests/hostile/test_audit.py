@@ -111,6 +111,7 @@ COMMANDS = {  # argv, exit codes expected (diff: 2, the drop-ins that are links 
     "validate": (["validate", "--arch", "x86_64", CONFIG], (1,)),
     "diff": (["diff", "--arch", "x86_64", CONFIG], (2,)),
     "snapshot": (["snapshot", "--root", "{root}", "--arch", "x86_64", "{out}/snap.tar.gz"], (0,)),
+    "env": (["env", "--root", "{root}", "--arch", "x86_64", "--format", "json"], (1,)),
 }
 
 
