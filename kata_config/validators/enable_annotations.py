@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
@@ -66,7 +66,9 @@ def _suggester() -> Suggester:
     return Suggester(annotation_suffixes())
 
 
+@lru_cache(maxsize=1 << 16)
 def _compile(entry: str) -> re.Pattern[str] | None:
+    # four checks compile every entry; re's own cache holds 512, so 20,000 entries thrashed it
     if _NOT_RE2.search(entry):
         return None
     try:
