@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import sys
-from typing import IO, Final
+from typing import IO, Any, Final
 
 RULES_URL: Final = "https://github.com/kata-config/kata-config/blob/main/docs/rules.md"
 """Where every rule is documented; ``#<rule-id>`` is its section (GitHub's heading anchors)."""
@@ -58,6 +59,18 @@ def json_value(value: object) -> object:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+def write_json(doc: object, out: IO[str], **options: Any) -> None:
+    """``json.dump`` in batches: it writes each of its millions of small pieces separately
+    (slow on a real stream), and ``json.dumps`` holds them all at once (memory)."""
+    batch: list[str] = []
+    for piece in json.JSONEncoder(**options).iterencode(doc):
+        batch.append(piece)
+        if len(batch) >= 8192:
+            out.write("".join(batch))
+            batch.clear()
+    out.write("".join(batch))
 
 
 def wants_colour(stream: IO[str] | None = None) -> bool:

@@ -6,13 +6,12 @@ colour is wanted (stdout is a terminal), which keeps piped and CI runs fast.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
-from kata_cli.render import clip, github_escape, printable, rule_url
+from kata_cli.render import clip, github_escape, printable, rule_url, write_json
 from kata_config import Finding, Report, Severity, __version__
 
 SourceLine = Callable[[str, int], str | None]
@@ -119,7 +118,7 @@ def to_json(report: Report) -> dict[str, Any]:
 def render_json(report: Report, out: IO[str], source: SourceLine, colour: bool) -> None:
     """Stable, versioned JSON on one document."""
     del source, colour
-    json.dump(to_json(report), out, indent=2)
+    write_json(to_json(report), out, indent=2)
     out.write("\n")
 
 
@@ -184,7 +183,7 @@ def render_sarif(report: Report, out: IO[str], source: SourceLine, colour: bool)
     from kata_config import rule_docs
 
     docs = {rid: (e.rule.summary, e.rule.severity, e.doc) for rid, e in rule_docs().items()}
-    json.dump(to_sarif(report, docs), out, indent=2)
+    write_json(to_sarif(report, docs), out, indent=2)
     out.write("\n")
 
 
