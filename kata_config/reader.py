@@ -187,10 +187,12 @@ def load_config(path: str | os.PathLike[str], dropins: bool = True, *,
     first = read_file(main, reader)
     parsed = [first]
     findings = list(first.findings)
-    data: dict[str, Any] = _copy(first.data) if first.data is not None else {}
+    data: dict[str, Any] = first.data if first.data is not None else {}
     if dropins and first.data is not None:
         entries, problems = dropin_paths(resolved, reader)
         findings.extend(problems)
+        if entries:
+            data = _copy(data)  # merging must not change the main file's own data
         for entry in entries:
             extra = read_file(entry, reader)
             parsed.append(extra)

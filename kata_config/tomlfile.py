@@ -11,6 +11,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, Final
 
 from kata_config.findings import Finding, Location, Rule, Severity
@@ -146,8 +147,16 @@ def deep_key_line(text: str) -> int | None:
     Checked on the text, before parsing: tomllib takes quadratic time in the number of parts
     of one dotted key (20,000 parts: 5 s; a 4 MiB file of them would never finish).
     """
-    found = _DEEP_KEY.search(text)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
+    if text.count(".") < MAX_DEPTH:
+        return None
+    # A match lies within one line and needs MAX_DEPTH dots on it: search only such lines
+    # (a whole-text search tries the pattern at every line start, ~0.4 ms a config).
+    lines = text.split("\n")
+    dots = list(map(str.count, lines, repeat(".")))
+    for number in (n for n, count in enumerate(dots) if count >= MAX_DEPTH):
+        if _DEEP_KEY.search(lines[number]):
+            return number + 1
+    return None
 
 
 def too_complex(data: dict[str, Any]) -> str | None:

@@ -185,20 +185,41 @@ def hypervisors_in(runtime: Runtime, release: str) -> tuple[str, ...]:
     return tuple(n for n, h in _hypervisors().items() if h.read_in(runtime, release))
 
 
+@cache  # asked for every key of every file; a handful of distinct answers
 def strict_in(runtime: Runtime, table: str, release: str) -> bool:
     """True when that release refuses unknown keys in ``table`` (deny_unknown_fields)."""
     return any(rt == runtime and t == table and Span(rt, since, until).covers(release)
                for rt, t, since, until in data.STRICT_TABLES)
 
 
+@cache
+def _values() -> Mapping[tuple[str, str, str, object], tuple[tuple[str, ...], ...]]:
+    """``notes.VALUES`` rows by (runtime, table, key, value), in their order."""
+    index: dict[tuple[str, str, str, object], list[tuple[str, ...]]] = {}
+    for row in notes.VALUES:
+        index.setdefault(row[:4], []).append(row)
+    return {key: tuple(rows) for key, rows in index.items()}
+
+
 def value_history(runtime: Runtime, table: str, key: str, value: object, arch: str = ""
                   ) -> ValueHistory | None:
     """History of one allowed value, when its acceptance changed over the releases."""
-    for rt, t, k, v, a, since, until, repl, commit in notes.VALUES:
-        if (rt, t, k, v) == (runtime, table, key, value) and a in ("", arch):
+    try:
+        rows = _values().get((runtime, table, key, value), ())
+    except TypeError:  # a list or table value: no row is about one
+        return None
+    for _rt, t, k, v, a, since, until, repl, commit in rows:
+        if a in ("", arch):
             return ValueHistory(runtime, t, k, v, a, Span(runtime, since, until,
                                                            replaced_by=repl), commit)
     return None
+
+
+@cache  # each (key, runtime, release) is asked by four rules for every file that has it
+def key_status(table: str, name: str, runtime: Runtime, release: str) -> Status | None:
+    """``key_history(table, name).status(runtime, release)``, or None for a key with none."""
+    history = key_history(table, name)
+    return None if history is None else history.status(runtime, release)
 
 
 def source(runtime: Runtime, release: str) -> str:

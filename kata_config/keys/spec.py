@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any, Final, Literal
 
 Runtime = Literal["go", "rs"]
@@ -62,6 +63,7 @@ class Span:
             not self.until or key <= release_key(self.until))
 
 
+@cache  # a few dozen release names, compared in every history rule for every key
 def release_key(release: str) -> tuple[int, ...]:
     """Sort key of a ``major.minor`` release name."""
     return tuple(int(part) for part in release.split("."))
