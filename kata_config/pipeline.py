@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
+import kata_config
 from kata_config import compat, fragment, suppress
 from kata_config.arch import canonical_arch, host_arch, normalize
+from kata_config.errors import ConfigNotFound
 from kata_config.findings import Finding, Issue, Location, Report, Rule
 from kata_config.keys import Runtime
 from kata_config.keys.history import NEWEST, clamp
@@ -122,12 +124,11 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
         ConfigNotFound: no paths were given and Kata would find no configuration either.
         KataConfigError: an unknown arch or Kata release.
     """
-    from kata_config.discovery import discover
-    from kata_config.errors import ConfigNotFound
-
     target = canonical_arch(arch)
     if not paths:
-        found = discover(runtime=runtime, root=root, runtime_class=runtime_class, env=env)
+        # through the lazy public name: discovery (~4 ms of imports) loads only when used
+        found = kata_config.discover(runtime=runtime, root=root, runtime_class=runtime_class,
+                                     env=env)
         if found.path is None:
             raise ConfigNotFound(found.error or "no configuration found", found)
         paths = [found.path]

@@ -20,6 +20,7 @@ from kata_config.inputs import STDIN
 from kata_config.probes.host import HostRoot, Unreadable
 from kata_config.probes.inroot import kind
 from kata_config.sourcemap import scan
+from kata_config.tablemerge import deep_copy, merge
 from kata_config.tomlfile import (
     DROPIN_NOT_FILE,
     DROPIN_SYMLINK,
@@ -37,24 +38,6 @@ CONFIG_NAME: Final = "configuration.toml"
 
 __all__ = ["CONFIG_NAME", "MAX_BYTES", "RULES", "Loaded", "ParsedFile", "dropin_paths",
            "load_config", "merge", "parse_bytes", "read_file", "resolve_main"]
-
-
-def merge(base: dict[str, Any], over: Mapping[str, Any]) -> None:
-    """Merge a drop-in into ``base`` in place: tables merge, every other value replaces."""
-    for key, value in over.items():
-        current = base.get(key)
-        if isinstance(value, Mapping) and isinstance(current, dict):
-            merge(current, value)
-        else:
-            base[key] = _copy(value)
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -181,7 +164,7 @@ def load_config(path: str | os.PathLike[str], dropins: bool = True, *,
     reader = host or HostRoot.plain()
     if host is None and os.fspath(path) == STDIN:  # one file, no config.d beside it
         only = read_file(STDIN)
-        return Loaded(Path(STDIN), _copy(only.data) if only.data is not None else {},
+        return Loaded(Path(STDIN), deep_copy(only.data) if only.data is not None else {},
                       (STDIN,), only.findings, (only,))
     main, resolved = resolve_main(path, reader)
     first = read_file(main, reader)
@@ -192,7 +175,7 @@ def load_config(path: str | os.PathLike[str], dropins: bool = True, *,
         entries, problems = dropin_paths(resolved, reader)
         findings.extend(problems)
         if entries:
-            data = _copy(data)  # merging must not change the main file's own data
+            data = deep_copy(data)  # merging must not change the main file's own data
         for entry in entries:
             extra = read_file(entry, reader)
             parsed.append(extra)

@@ -29,7 +29,7 @@ from typing import Any, Final
 from kata_config.discovery.hostfiles import TomlFile, clean, glob, read_toml, table, text
 from kata_config.discovery.types import Candidate, EngineResult, RuntimeHandler
 from kata_config.probes.host import HostRoot
-from kata_config.reader import merge
+from kata_config.tablemerge import merge
 
 MAIN: Final = "/etc/containerd/config.toml"
 MAX_FILES: Final = 256
