@@ -215,11 +215,16 @@ def value_history(runtime: Runtime, table: str, key: str, value: object, arch: s
     return None
 
 
-@cache  # each (key, runtime, release) is asked by four rules for every file that has it
 def key_status(table: str, name: str, runtime: Runtime, release: str) -> Status | None:
     """``key_history(table, name).status(runtime, release)``, or None for a key with none."""
+    # unknown names (any a file makes up) are not cached: the cache stays catalogue-sized
+    return None if key_history(table, name) is None else _status(table, name, runtime, release)
+
+
+@cache  # each (key, runtime, release) is asked by four rules for every file that has it
+def _status(table: str, name: str, runtime: Runtime, release: str) -> Status:
     history = key_history(table, name)
-    return None if history is None else history.status(runtime, release)
+    return "never" if history is None else history.status(runtime, release)
 
 
 def source(runtime: Runtime, release: str) -> str:
