@@ -89,6 +89,10 @@ ARCH_HELP: Final = (
 )
 
 ARCH: Final = Opt("arch", ("--arch",), ARCH_HELP, show_default=False)
+AUTO_ARCH: Final = "auto"
+"""``validate --arch auto``: each file for its own arch (``kata_config.validate(arch="auto")``)."""
+VALIDATE_ARCH: Final = ARCH._replace(help=ARCH_HELP + (
+    " auto: per file, the arch its path, QEMU binary or machine type names, else this host's."))
 RUNTIME: Final = Opt(
     "runtime", ("--runtime",), "Runtime the file is for: go, rs, or auto (runtime-rs when "
     "[runtime] hypervisor_name is set).", RuntimeOption, RuntimeOption.auto)
@@ -117,9 +121,9 @@ VALIDATE: Final = Command("validate", (
     "Exit 0 when there is no error (warnings allowed unless --strict), 1 on errors, 2 on a\n"
     "usage error or unreadable input. Looks at the host only to find the file."
 ), (
-    Arg("paths", "Configuration files, or directories holding configuration.toml and "
-        "config.d/. Default: the file Kata itself would load.", many=True),
-    RUNTIME, ARCH,
+    Arg("paths", "Configuration files, or directories: every configuration*.toml below one is "
+        "checked with its config.d/. Default: the file Kata itself would load.", many=True),
+    RUNTIME, VALIDATE_ARCH,
     Opt("fmt", ("--format",), "Output format.", FindingsFormat, FindingsFormat.text),
     STRICT, KATA_VERSION, SELECT, IGNORE, QUIET, RUNTIME_CLASS, ROOT,
 ))

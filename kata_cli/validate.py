@@ -14,7 +14,7 @@ from kata_cli import sources, usage
 from kata_cli.discovered import exclusive, pick, runtime_choice
 from kata_cli.render import wants_colour
 from kata_cli.render.findings import RENDERERS
-from kata_cli.spec import FindingsFormat, RuntimeOption
+from kata_cli.spec import AUTO_ARCH, FindingsFormat, RuntimeOption
 
 _UNREADABLE = frozenset({"file-unreadable", "file-too-large", "file-not-text",
                          "file-too-complex"})
@@ -51,7 +51,7 @@ def run(*, paths: list[Path] | None, runtime: RuntimeOption, arch: str | None,
     known = kata_config.rule_docs() if select or ignore else {}
     chosen = usage.rule_ids(select, known, "--select")
     ignored = usage.rule_ids(ignore, known, "--ignore")
-    target_arch = usage.resolve_arch(arch)
+    target_arch = AUTO_ARCH if arch == AUTO_ARCH else usage.resolve_arch(arch)
     release = usage.resolve_release(kata_version)
     flavour = runtime_choice(runtime.value)
     exclusive("validate", paths, runtime_class)

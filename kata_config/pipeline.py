@@ -10,8 +10,11 @@ from typing import Literal
 import kata_config
 from kata_config import compat, fragment, suppress
 from kata_config.arch import canonical_arch, host_arch, normalize
+from kata_config.arch.detect import AUTO, detect_arch
+from kata_config.configtree import main_files
 from kata_config.errors import ConfigNotFound
 from kata_config.findings import Finding, Issue, Location, Report, Rule
+from kata_config.inputs import STDIN
 from kata_config.keys import Runtime
 from kata_config.keys.history import NEWEST, clamp
 from kata_config.model import KataConfig, detect_runtime
@@ -92,11 +95,16 @@ def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None 
     ``release`` (``"3.30"``, default the newest we know) would load it.
 
     With ``host``, ``path`` is a path inside that host root and every read goes through it.
+    ``arch="auto"`` checks the file for the arch it names (``arch.detect``), else the host's.
     """
     loaded = load_config(Path(path), dropins=dropins, host=host)
     target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
-    findings = findings_for(loaded, target, normalize(arch) if arch else host_arch(),
-                            release=release)
+    if arch == AUTO:
+        where = loaded.main if host is not None else Path(os.path.abspath(loaded.main))
+        target_arch = detect_arch(loaded.data, where)
+    else:
+        target_arch = normalize(arch) if arch else host_arch()
+    findings = findings_for(loaded, target, target_arch, release=release)
     if fragment.is_fragment(Path(path)):
         findings = fragment.as_fragment(findings, loaded.data, Path(path))
     return Report.build(findings, loaded.files)
@@ -109,11 +117,15 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
     """Validate configurations statically (each with its ``config.d/`` drop-ins) into one report.
 
     Args:
-        paths: files, or directories holding ``configuration.toml`` (paths inside ``root``);
-            None or empty validates the file Kata would load (``discover()``).
+        paths: files, or directories searched for ``configuration*.toml`` files (each with
+            its ``config.d/``; a directory holding none stands for its ``configuration.toml``);
+            paths inside ``root``. None or empty validates the file Kata would load
+            (``discover()``).
         runtime: ``"go"``, ``"rs"`` or ``"auto"`` (the runtime class's shim, else per file
             from its ``[runtime]`` table).
         arch: the arch to check for (``x86_64``, ``arm64``, ...); default: this machine's.
+            ``"auto"``: per file, the arch its path, QEMU binary or machine type names
+            (``kata_config.arch.detect``), else this machine's.
         env: the shim's environment for ``KATA_CONF_FILE`` (see ``discover``).
         kata_version: the Kata release whose behaviour counts (``"3.30"``); default: the
             newest release kata-config knows.
@@ -124,7 +136,7 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
         ConfigNotFound: no paths were given and Kata would find no configuration either.
         KataConfigError: an unknown arch or Kata release.
     """
-    target = canonical_arch(arch)
+    target = AUTO if arch == AUTO else canonical_arch(arch)
     if not paths:
         # through the lazy public name: discovery (~4 ms of imports) loads only when used
         found = kata_config.discover(runtime=runtime, root=root, runtime_class=runtime_class,
@@ -135,8 +147,19 @@ def validate(paths: Sequence[str | os.PathLike[str]] | None = None, *,
         if runtime == "auto" and found.handler is not None:
             runtime = found.flavour  # the handler's shim loads it, whatever the file says
     reader = HostRoot(root)
-    return validate_files([Path(p) for p in paths], runtime, target,
-                          release=_release(kata_version), host=None if reader.live else reader)
+    host = None if reader.live else reader
+    return validate_files(_expand(paths, host or HostRoot.plain()), runtime, target,
+                          release=_release(kata_version), host=host)
+
+
+def _expand(paths: Sequence[str | os.PathLike[str]], reader: HostRoot) -> list[Path]:
+    """Each directory replaced by the ``configuration*.toml`` files below it, in order."""
+    out: list[Path] = []
+    for path in paths:
+        name = os.fspath(path)
+        found = main_files(name, reader) if name != STDIN and reader.is_dir(name) else []
+        out.extend([Path(p) for p in found] or [Path(path)])
+    return out
 
 
 def _release(kata_version: str | None) -> str:
