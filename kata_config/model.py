@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from kata_config.keys import Runtime, Table, lookup
-from kata_config.keys.history import NEWEST
+from kata_config.keys.history import NEWEST, default_in
 from kata_config.walk import KeyRef, iter_keys
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -113,14 +113,21 @@ class KataConfig:
         if key in table:
             return table[key]
         spec = lookup(Table.HYPERVISOR, key)
-        return spec.default_for(self.runtime, name) if spec else None
+        if spec is None:
+            return None
+        older, value = default_in(self.runtime, Table.HYPERVISOR.value, key, name,
+                                  self.release)
+        return value if older else spec.default_for(self.runtime, name)
 
     def runtime_value(self, key: str) -> Any:
         """Effective value of a ``[runtime]`` key: the file's, else the built-in one."""
         if key in self.runtime_table:
             return self.runtime_table[key]
         spec = lookup(Table.RUNTIME, key)
-        return spec.default_for(self.runtime) if spec else None
+        if spec is None:
+            return None
+        older, value = default_in(self.runtime, Table.RUNTIME.value, key, None, self.release)
+        return value if older else spec.default_for(self.runtime)
 
     def iter_hypervisors(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """Every hypervisor table with its name: both runtimes build (and can fail on) each."""

@@ -24,6 +24,7 @@ from kata_config.effective.steps import steps_for
 from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
 from kata_config.findings import Finding, Location, Severity
 from kata_config.keys import HYPERVISOR_NAMES
+from kata_config.keys.history import NEWEST, parse_release
 from kata_config.model import detect_runtime
 from kata_config.probes.host import HostRoot
 from kata_config.reader import Loaded, load_config
@@ -34,7 +35,8 @@ _EMPTY: Mapping[str, Any] = {}
 
 def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice = "auto",
          arch: str | None = None, root: str | os.PathLike[str] = "/",
-         runtime_class: str | None = None, env: Mapping[str, str] | None = None) -> Effective:
+         runtime_class: str | None = None, env: Mapping[str, str] | None = None,
+         kata_version: str | None = None) -> Effective:
     """Load a Kata configuration as its runtime would and resolve every key.
 
     Args:
@@ -49,6 +51,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
         runtime_class: a RuntimeClass handler whose config path (containerd or CRI-O) to load.
         env: the shim's environment for ``KATA_CONF_FILE`` (default: this process's on the
             live host, none under another root).
+        kata_version: the Kata release (``"2.0"``, ``"3.30.0"``) whose built-in values
+            absent keys get (default: the newest release kata-config knows).
 
     Raises:
         LoadError: the runtime would refuse to load the file (unreadable, TOML syntax, a
@@ -56,7 +60,9 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
         ConfigNotFound: no path was given and the runtime would find no usable file;
             ``.discovery`` lists every candidate with its reason.
         KataConfigError: an unknown arch, or an arch that cannot be told.
+        UnknownReleaseError: a ``kata_version`` kata-config has no history for.
     """
+    release = parse_release(kata_version) if kata_version else NEWEST
     host = HostRoot(root)
     canonical = _arch(arch, host)
     found = None if path is not None else discover_in(
@@ -71,7 +77,7 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
     _refuse_wide_integers(loaded)
     flavour: Flavour = detect_runtime(loaded.data, Path(shown)) if runtime == "auto" else runtime
     hv_name, agent_name = _active(loaded, flavour)
-    out = Resolved(flavour, hv_name)
+    out = Resolved(flavour, hv_name, release)
     hv_table = _table(_table(loaded.data, "hypervisor"), hv_name)
     tables = {
         "hypervisor": (hv_table, f"hypervisor.{hv_name}"),
@@ -84,7 +90,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
         table, dotted = tables[name]
         resolve_table(section, table, name, dotted, out)
     _refuse_bad_values(loaded, flavour, out)
-    setting = Setting(flavour, ARCHES[canonical], hv_name, read_host_facts(host), host)
+    setting = Setting(flavour, ARCHES[canonical], hv_name, read_host_facts(host), host,
+                      release)
     run_steps(steps_for(flavour), out.values, out.origins, setting)
 
     return Effective(

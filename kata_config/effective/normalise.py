@@ -16,6 +16,7 @@ from typing import Any, Literal
 from kata_config.arch.base import ArchSpec
 from kata_config.effective.hostfacts import HostFacts
 from kata_config.effective.origin import Flavour, Origin
+from kata_config.keys.history import NEWEST, default_in
 from kata_config.probes.host import HostRoot
 
 
@@ -28,6 +29,8 @@ class Setting:
     hypervisor: str
     host: HostFacts
     root: HostRoot
+    release: str = NEWEST
+    """The Kata release whose built-in values count (``load(kata_version=)``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,17 @@ def is_zero(value: Any, _ctx: StepContext) -> bool:
 def const(result: Any) -> Make:
     """Result: a fixed value."""
     return lambda _value, _ctx: result
+
+
+def builtin(table: str, key: str, newest: Any) -> Make:
+    """Result: the built-in value of the load's release (``newest`` unless an older release
+    used another, ``history_data.DEFAULTS``)."""
+    def make(_value: Any, ctx: StepContext) -> Any:
+        setting = ctx.setting
+        older, value = default_in(setting.flavour, table, key, setting.hypervisor,
+                                  setting.release)
+        return value if older else newest
+    return make
 
 
 def below(limit: float) -> Test:

@@ -15,6 +15,7 @@ from kata_config.effective import sections
 from kata_config.effective.layout import NESTED, TOP, Section, optional
 from kata_config.effective.origin import Flavour, Origin
 from kata_config.keys import REQUIRED, KeySpec, Table, ValueType
+from kata_config.keys.history import NEWEST, default_in
 
 _EMPTY: Final[dict[ValueType, Any]] = {
     ValueType.STRING: "", ValueType.BOOL: False, ValueType.INTEGER: 0, ValueType.FLOAT: 0.0,
@@ -31,6 +32,8 @@ class Resolved:
 
     flavour: Flavour
     hypervisor: str
+    release: str = NEWEST
+    """The Kata release whose built-in values absent keys get."""
     values: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)
@@ -70,12 +73,15 @@ def coerce(spec: KeySpec, value: Any) -> Any:
     return value
 
 
-def _default(spec: KeySpec, flavour: Flavour, hypervisor: str) -> tuple[Any, Origin]:
+def _default(spec: KeySpec, flavour: Flavour, hypervisor: str,
+             release: str = NEWEST) -> tuple[Any, Origin]:
     reads = flavour in spec.runtimes
     source: Flavour = flavour if reads else ("rs" if flavour == "go" else "go")
-    value = spec.default_for(source, hypervisor)
+    older, value = default_in(source, spec.table.value, spec.name, hypervisor, release)
+    if not older:
+        value = spec.default_for(source, hypervisor)
     if reads:
-        note = f"built-in default of {_NAMES[source]}"
+        note = f"built-in default of {_NAMES[source]}" + (f" {release}" if older else "")
     else:
         note = (f"{_NAMES[flavour]} does not read this key; showing the built-in default of "
                 f"{_NAMES[source]}")
@@ -126,7 +132,8 @@ def resolve_table(section: Section, table: Mapping[str, Any], prefix: str, dotte
             out.origins[key] = Origin("file", flavour=flavour)
             out.written[key] = f"{dotted}.{written}"
         else:
-            out.values[key], out.origins[key] = _default(spec, flavour, out.hypervisor)
+            out.values[key], out.origins[key] = _default(spec, flavour, out.hypervisor,
+                                                           out.release)
         if _unread(spec, flavour, out.hypervisor):
             out.values[key], out.origins[key] = _zero(spec, flavour, out.hypervisor)
             out.written.pop(key, None)
@@ -145,7 +152,7 @@ def _resolve_nested(section: Section, spec: KeySpec, raw: Any, key: str, *, dott
         entries = raw if isinstance(raw, list) else []
         items = []
         for index, entry in enumerate(entries):
-            part = Resolved(out.flavour, out.hypervisor)
+            part = Resolved(out.flavour, out.hypervisor, out.release)
             resolve_table(section, entry if isinstance(entry, Mapping) else {}, "",
                           f"{dotted}[{index}]", part)
             items.append(_make(section, part.values, ""))

@@ -253,6 +253,25 @@ def releases_reading(keys: Iterable[tuple[str, str]], runtime: Runtime) -> tuple
                  if all(h is None or h.read_in(runtime, r) for h in histories))
 
 
+@cache
+def _defaults() -> Mapping[tuple[str, str, str], tuple[tuple[str, Span, object], ...]]:
+    rows: dict[tuple[str, str, str], list[tuple[str, Span, object]]] = {}
+    for rt, table, key, hv, since, until, value in data.DEFAULTS:
+        span = Span(rt, since, until)  # type: ignore[arg-type]
+        rows.setdefault((rt, table, key), []).append((hv, span, value))
+    return {k: tuple(v) for k, v in rows.items()}
+
+
+def default_in(runtime: Runtime, table: str, key: str, hypervisor: str | None,
+               release: str) -> tuple[bool, object]:
+    """``(True, value)`` when ``release`` used another built-in value for an absent key
+    than the newest release does (``history_data.DEFAULTS``); ``(False, None)`` otherwise."""
+    for hv, span, value in _defaults().get((runtime, table, key), ()):
+        if hv in ("", hypervisor) and span.covers(release):
+            return True, value
+    return False, None
+
+
 def value_status(runtime: Runtime, table: str, key: str, value: object, arch: str, *,
                  release: str) -> Status | None:
     """Whether that release accepts a value whose acceptance changed (None: it never did)."""

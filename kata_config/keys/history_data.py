@@ -531,3 +531,17 @@ HYPERVISORS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("rs", "qemu", "3.0", ""),
     ("rs", "remote", "3.11", ""),
 )
+
+DEFAULTS: Final[tuple[tuple[str, str, str, str, str, str, object], ...]] = (
+    # (runtime, table, key, hypervisor ("" = every one), since, until, built-in value): the
+    # value a release used for an absent key, where it differs from the newest release's.
+    # Read from the same tags as SOURCES: Go 1.0-1.6 in the Makefile and
+    # arch/amd64-options.mk (MACHINETYPE, QEMUCMD), 1.7-1.13 in
+    # pkg/katautils/config-settings.go(.in), 2.0 on in
+    # src/runtime/pkg/katautils/config-settings.go.in, and the shared_fs fallback in
+    # katautils/config.go (hypervisor.sharedFS). x86_64 values.
+    ("go", "hypervisor.*", "shared_fs", "", "1.0", "2.3", "virtio-9p"),
+    ("go", "hypervisor.*", "machine_type", "qemu", "1.0", "2.1", "pc"),
+    ("go", "hypervisor.*", "path", "qemu", "1.0", "2.1", "/usr/bin/qemu-lite-system-x86_64"),
+    ("go", "hypervisor.*", "virtio_fs_cache", "", "1.0", "3.0", "none"),
+)

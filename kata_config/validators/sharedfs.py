@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from kata_config.findings import Issue, Rule, Severity
+from kata_config.keys import Table
+from kata_config.keys.history import default_in
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_int, as_str, hkey, hv_tables
 
@@ -34,14 +36,19 @@ _GO_FS_BUILDERS: Final = frozenset({"qemu", "clh", "stratovirt"})
 def effective_shared_fs(cfg: KataConfig, table: Mapping[str, Any]) -> str | None:
     """The shared filesystem a table ends up with, or None when the value is not a string.
 
-    Go: missing or empty means virtio-fs. runtime-rs: missing means none, empty virtio-fs.
+    Go: missing or empty means virtio-fs (virtio-9p until 2.3). runtime-rs: missing means
+    none, empty virtio-fs.
     """
+    go_default = "virtio-fs"
+    if cfg.runtime == "go":
+        older, value = default_in("go", Table.HYPERVISOR.value, "shared_fs", None, cfg.release)
+        go_default = str(value) if older else go_default
     if "shared_fs" not in table:
-        return "virtio-fs" if cfg.runtime == "go" else "none"
-    value = as_str(table["shared_fs"])
-    if value is None:
+        return go_default if cfg.runtime == "go" else "none"
+    found = as_str(table["shared_fs"])
+    if found is None:
         return None
-    return value or "virtio-fs"
+    return found or (go_default if cfg.runtime == "go" else "virtio-fs")
 
 
 def _fs_tables(cfg: KataConfig) -> Iterator[tuple[str, Mapping[str, Any], str]]:
@@ -72,7 +79,8 @@ def check_virtio_fs_daemon(cfg: KataConfig) -> Iterator[Issue]:
     for name, table, fs in _fs_tables(cfg):
         daemon = table.get("virtio_fs_daemon", "")
         if fs in _VIRTIO_FS and daemon == "":
-            implied = "" if "shared_fs" in table else " (the Go default when shared_fs is unset)"
+            implied = "" if "shared_fs" in table else (
+                " (the Go default when shared_fs is unset, since 2.4; virtio-9p before)")
             yield Issue(
                 hkey(name, "virtio_fs_daemon")
                 if "virtio_fs_daemon" in table
