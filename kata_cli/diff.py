@@ -22,7 +22,7 @@ def run(*, path: Path | None, against: str | None, arch: str | None, runtime: Ru
         kata_version: str | None) -> None:
     """Diff, render and exit: 0 no differences, 1 differences, 2 an error (as diff(1))."""
     exclusive("diff", path, runtime_class)
-    release = usage.resolve_release(kata_version)
+    release = usage.resolve_release(kata_version) if kata_version else None
     chosen = runtime.value
     if path is None:
         path, chosen = pick("diff", runtime.value, root, runtime_class, quiet=quiet)

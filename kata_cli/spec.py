@@ -131,7 +131,9 @@ VALIDATE: Final = Command("validate", (
 DIFF: Final = Command("diff", (
     "Show the semantic differences of the effective configuration from a baseline.\n\n"
     "A key the file leaves out counts by the value the runtime uses instead; keys the runtime\n"
-    "(or --kata-version) does not read are listed apart. Exit 0 when nothing takes effect\n"
+    "(or --kata-version) does not read are listed apart. The stock baseline is that of\n"
+    "--kata-version, else of the release the file's keys point to (the nearest release\n"
+    "kata-config holds stock files of). Exit 0 when nothing takes effect\n"
     "differently, 1 when something does, 2 on an error (as diff(1) does); with --quiet only\n"
     "the exit status says which (as diff -q)."
 ), (

@@ -17,11 +17,13 @@ from kata_config import baseline
 from kata_config.arch import UnknownArchError, host_arch
 from kata_config.diff_absent import resolve_removed
 from kata_config.findings import Finding, Severity
-from kata_config.keys.history import NEWEST, hypervisor_history
+from kata_config.keys.history import NAMES, NEWEST, RELEASES, default_in, hypervisor_history
 from kata_config.keys.spec import REQUIRED, Runtime
 from kata_config.model import KataConfig, detect_runtime
 from kata_config.probes.host import HostRoot
+from kata_config.release_guess import releases_of
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
+from kata_config.stock import releases as old_stock
 from kata_config.stock.keypath import flatten, spec_for, takes_effect
 
 Kind = Literal["changed", "added", "removed"]
@@ -98,13 +100,14 @@ def _stock_flat(stock: StockFile) -> dict[str, Any]:
 
 def best_stock(
     flat: Mapping[str, Any], runtime: Runtime, hypervisor: str, arch: str | None, *,
-    name: str = "", table: Mapping[str, Any] | None = None,
+    name: str = "", table: Mapping[str, Any] | None = None, releases: tuple[str, ...] = (),
 ) -> tuple[StockFile, dict[str, Any], tuple[str, ...]]:
     """The stock file to compare with, its values and why it was chosen.
 
     Without ``name``: the same runtime and hypervisor, the arch from ``arch`` or the file
     (``baseline.arch_of``), and among the variants whose features the file uses, the one
-    with the fewest differences.
+    with the fewest differences. ``releases`` are older releases whose stock files compete
+    (x86_64 only); ``NEWEST`` among them (or none given) means the shipped newest files.
     """
     table = table or {}
     if name:
@@ -116,32 +119,88 @@ def best_stock(
     except UnknownArchError:
         here = "x86_64"  # a host we have no ArchSpec for: upstream's most common build
     chosen_arch, arch_why = baseline.arch_of(table, arch, here)
-    cands = [(t, why) for t, why in baseline.allowed(templates(runtime, hypervisor), table)
-             if chosen_arch in t.arches]
+    cands: list[tuple[StockFile, str]] = []
+    for rel in releases or (NEWEST,):
+        if rel == NEWEST:
+            cands += [(find(t.name, runtime, chosen_arch), why) for t, why in
+                      baseline.allowed(templates(runtime, hypervisor), table)
+                      if chosen_arch in t.arches]
+        elif chosen_arch == old_stock.ARCH:
+            files = {s.template: s for s in old_stock.files_of(runtime, rel, hypervisor)}
+            cands += [(files[t], why) for t, why in baseline.allowed(tuple(files), table)]
     if not cands:
-        raise DiffError(f"no stock {runtime} configuration for hypervisor {hypervisor!r} on "
-                        f"{chosen_arch} ({arch_why}); pass --arch or --against")
+        at = f" of {', '.join(releases)}" if releases else ""
+        raise DiffError(f"no stock {runtime} configuration{at} for hypervisor {hypervisor!r} "
+                        f"on {chosen_arch} ({arch_why}); pass --arch or --against")
     scored = []
-    for template, why in cands:
-        stock = find(template.name, runtime, chosen_arch)
+    for order, (stock, why) in enumerate(cands):
         base = _stock_flat(stock)
-        scored.append((len(compare(base, flat)), stock, base, why))
-    _, stock, base, why = min(scored, key=lambda item: item[0])
+        scored.append((len(compare(base, flat)), -order, stock, base, why))
+    _, _, stock, base, why = min(scored, key=lambda item: item[:2])
+    names = ", ".join(dict.fromkeys(s.template.name + (f" {s.release}" if s.release else "")
+                                    for s, _ in cands))
     return stock, base, (f"arch {chosen_arch}: {arch_why}",
-                         f"{stock.template.name}: {why}, closest of "
-                         f"{', '.join(t.name for t, _ in cands)}")
+                         f"{stock.template.name}: {why}, closest of {names}")
+
+
+def stock_releases(data: Mapping[str, Any], runtime: Runtime, hypervisor: str,
+                   release: str | None) -> tuple[tuple[str, ...], str]:
+    """The releases whose stock files may be the baseline, and why.
+
+    ``release`` (``--kata-version``) picks that release's files, or the nearest release we
+    hold files of. Without it the file's keys decide: a file every key of which the newest
+    release reads gets the newest files; one whose keys point to older releases gets the
+    files of the releases we hold among those (else of the nearest held one).
+    """
+    newest = (NEWEST,) if templates(runtime, hypervisor) else ()
+    if release is not None:
+        if release == NEWEST and newest:
+            return newest, f"release {NEWEST}: --kata-version {release}"
+        near = old_stock.nearest(runtime, release, hypervisor)
+        pick = _closer(runtime, release, near, newest)
+        return ((pick,), f"release {pick}: --kata-version {release}"
+                + ("" if pick == release else f", the nearest release with a stock "
+                   f"{hypervisor} file")) if pick else ((), "")
+    fits = releases_of(data, runtime)
+    if NEWEST in fits:
+        return newest, ""
+    if not fits:  # keys of several releases (a fork, an upgrade half done): the closest file
+        every = tuple(r for r in old_stock.releases_held(runtime)
+                      if old_stock.files_of(runtime, r, hypervisor)) + newest
+        return every, ("release: no single release reads every key of the file, so the "
+                       "closest stock file of every release kata-config holds")
+    span = fits[0] if len(fits) == 1 else f"{fits[0]}-{fits[-1]}"
+    held = tuple(r for r in old_stock.releases_held(runtime)
+                 if r in fits and old_stock.files_of(runtime, r, hypervisor))
+    why = f"the file's keys are read together only by {NAMES[runtime]} {span}"
+    if held:
+        return held, f"release {'/'.join(held)}: {why}"
+    near = _closer(runtime, fits[-1], old_stock.nearest(runtime, fits[-1], hypervisor), newest)
+    return ((near,), f"release {near}: {why}; the nearest release with a stock "
+            f"{hypervisor} file") if near else ((), "")
+
+
+def _closer(runtime: Runtime, release: str, held: str, newest: tuple[str, ...]) -> str:
+    """``held`` or the newest release, whichever is nearer to ``release``."""
+    order = {r: i for i, r in enumerate(RELEASES[runtime])}
+    want = order.get(release, len(order))
+    options = [r for r in (held, *newest) if r]
+    return min(options, key=lambda r: (abs(order[r] - want), r != NEWEST)) if options else ""
 
 
 def code_defaults(
-    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str | None
+    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str | None, release: str = NEWEST
 ) -> dict[str, Any]:
-    """Built-in value of every key the file sets that has one (the others are skipped)."""
+    """Built-in value (``release``'s) of every key the file sets that has one (the others
+    are skipped)."""
     out: dict[str, Any] = {}
     for key in flat:
         spec = spec_for(key)
         if spec is None:
             continue
-        default = spec.default_for(runtime, hypervisor)
+        older, default = default_in(runtime, spec.table.value, spec.name, hypervisor, release)
+        if not older:
+            default = spec.default_for(runtime, hypervisor)
         if default is not None and default is not REQUIRED:
             out[key] = default
     return out
@@ -174,14 +233,15 @@ def diff_config(
     arch: str | None = None,
     root: str | os.PathLike[str] = "/",
     *,
-    release: str = NEWEST,
+    release: str | None = None,
 ) -> DiffResult:
     """Diff the effective configuration at ``path`` against a baseline.
 
     Args:
         root: read ``path`` (not ``against``) as a path inside this host root.
-        release: the Kata release whose keys count (a key it does not read has no effect);
-            the stock baselines are the newest release's.
+        release: the Kata release whose keys count (a key it does not read has no effect)
+            and whose stock files are the baseline (the nearest release kata-config holds
+            stock files of); None: the release the file's keys point to, else the newest.
         against: None for the best-matching stock file of the same hypervisor, runtime and
             arch; a stock name (``qemu-tdx``); a path to another configuration; or
             ``code-defaults`` for the built-in values of the keys the file sets.
@@ -196,19 +256,23 @@ def diff_config(
     rt = runtime or implied or detect_runtime(data, Path(path))
     hv = active_hypervisor(data, rt)
     why: list[str] = []
-    if hv is not None and not against and not runtime and not templates(rt, hv):
+    if hv is not None and not against and not runtime and not _has_stock(rt, hv):
         other: Runtime = "rs" if rt == "go" else "go"
-        if templates(other, hv):
+        if _has_stock(other, hv):
             why.append(f"runtime {other}: only {other} has a stock file for [hypervisor.{hv}] "
                        "(pass --runtime to choose)")
             rt = other
-    if hv is not None and not against and not templates(rt, hv):
-        against = CODE_DEFAULTS
-        why.append(f"no stock file for [hypervisor.{hv}]{_gone(hv, rt)}: compared with the "
-                   "built-in values")
+    releases: tuple[str, ...] = ()
+    release_why = ""
+    if hv is not None and not against:
+        releases, release_why = stock_releases(data, rt, hv, release)
+        if not releases:
+            against = CODE_DEFAULTS
+            why.append(f"no stock file for [hypervisor.{hv}]{_gone(hv, rt)}: compared with "
+                       "the built-in values")
     baseline_path: str | None = None
     if against == CODE_DEFAULTS:
-        base = code_defaults(flat, rt, hv)
+        base = code_defaults(flat, rt, hv, release or NEWEST)
         flat = {k: v for k, v in flat.items() if k in base}
         label = f"code-defaults ({rt}, {hv or 'no hypervisor'})"
     elif against and _looks_like_path(against):
@@ -220,17 +284,26 @@ def diff_config(
         table = data.get("hypervisor", {}).get(hv, {}) if hv else {}
         try:
             stock, base, chosen = best_stock(flat, rt, hv or "", arch, name=against or "",
-                                             table=table)
+                                             table=table, releases=releases)
         except UnknownDefaultError as err:
             raise DiffError(str(err)) from err
         label, baseline_path, arch = f"stock {stock.label}", str(stock.path), stock.arch
-        why += chosen
+        if stock.release and release is None:
+            release = stock.release  # the file's own release: its keys are the ones that count
+        why += [*chosen, *([release_why] if release_why else [])]
+    effective_release = release or NEWEST
     found = [_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat)]
-    found = _semantic(found, path, baseline_path, rt, arch=arch, root=root)
-    changes = tuple(c for c in found if takes_effect(c.key, rt, release))
-    ignored = tuple(c for c in found if not takes_effect(c.key, rt, release))
+    found = _semantic(found, path, baseline_path, rt, arch=arch, root=root,
+                      release=effective_release)
+    changes = tuple(c for c in found if takes_effect(c.key, rt, effective_release))
+    ignored = tuple(c for c in found if not takes_effect(c.key, rt, effective_release))
     return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes,
                       ignored, tuple(why))
+
+
+def _has_stock(runtime: Runtime, hypervisor: str) -> bool:
+    return bool(templates(runtime, hypervisor)) or any(
+        old_stock.files_of(runtime, r, hypervisor) for r in old_stock.releases_held(runtime))
 
 
 def _gone(hv: str, runtime: Runtime) -> str:
@@ -240,11 +313,12 @@ def _gone(hv: str, runtime: Runtime) -> str:
 
 
 def _semantic(found: list[Change], path: Path, baseline_path: str | None, rt: Runtime, *,
-              arch: str | None, root: str | os.PathLike[str]) -> list[Change]:
-    """Absent keys by effective value: dropped when equal, else shown with that value."""
+              arch: str | None, root: str | os.PathLike[str], release: str) -> list[Change]:
+    """Absent keys by effective value (``release``'s built-in values): dropped when equal,
+    else shown with that value."""
     removed = [c.key for c in found if c.kind == "removed"]
     resolved = resolve_removed(removed, path, baseline_path, rt, arch=arch, same=same,
-                               root=root)
+                               root=root, release=release)
     out = []
     for change in found:
         verdict = resolved.get(change.key) if change.kind == "removed" else None

@@ -19,11 +19,12 @@ Same = Callable[[Any, Any], bool]
 
 
 def _values(path: str | os.PathLike[str], runtime: Runtime, arch: str | None,
-            root: str | os.PathLike[str] = "/") -> tuple[Mapping[str, Any], Any] | None:
+            root: str | os.PathLike[str] = "/", release: str | None = None,
+            ) -> tuple[Mapping[str, Any], Any] | None:
     from kata_config.effective.loader import load  # the api's resolver; costs ~20 ms
 
     try:
-        effective = load(path, runtime=runtime, arch=arch, root=root)
+        effective = load(path, runtime=runtime, arch=arch, root=root, kata_version=release)
     except (KataConfigError, OSError, ValueError):
         return None  # a file the runtime refuses: its absent keys keep the plain comparison
     return effective.values(), effective
@@ -32,15 +33,17 @@ def _values(path: str | os.PathLike[str], runtime: Runtime, arch: str | None,
 def resolve_removed(removed: list[str], target: str | os.PathLike[str],
                     baseline: str | os.PathLike[str] | None, runtime: Runtime, *,
                     arch: str | None, same: Same, root: str | os.PathLike[str] = "/",
-                    ) -> dict[str, tuple[bool, Any]]:
-    """For each removed dotted key: (still a change?, the value the target file gets).
+                    release: str | None = None) -> dict[str, tuple[bool, Any]]:
+    """For each removed dotted key: (still a change?, the value the target file gets), the
+    built-in values being those of ``release`` (default: the newest).
 
     Keys the resolver does not know (or files it refuses) are left out of the answer, and the
     caller keeps them as plain ``removed``.
     """
     if not removed or baseline is None:
         return {}
-    mine, theirs = _values(target, runtime, arch, root), _values(baseline, runtime, arch)
+    mine = _values(target, runtime, arch, root, release)
+    theirs = _values(baseline, runtime, arch, release=release)
     if mine is None or theirs is None:
         return {}
     out: dict[str, tuple[bool, Any]] = {}

@@ -3,14 +3,19 @@ keys compared by the value the runtime uses; the exit code counts effective chan
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from kata_cli import app
 from kata_config.diff import diff_config
+from kata_config.keys.history import NEWEST
+from kata_config.release_guess import releases_of
 from kata_config.stock import parse_name
+from kata_config.stock.releases import RELEASES_DIR
 from tests.corpus import arch_of, corpus_id, rendered_configs, runtime_of
 
 _CORPUS = [p for p in rendered_configs()
@@ -83,5 +88,76 @@ def test_runtime_rs_file_without_hypervisor_name_and_acrn_do_not_fail(tmp_path: 
     acrn = tmp_path / "acrn.toml"
     acrn.write_text('[hypervisor.acrn]\npath = "/usr/bin/acrn-dm"\n')
     result = diff_config(acrn)
-    assert result.baseline.startswith("code-defaults")
-    assert any("3.9" in why for why in result.why)
+    # acrn went after 3.9: the baseline is the stock acrn file of a release that had it
+    assert result.baseline.startswith("stock acrn 2.0 ("), result.why
+    assert any("1.9-3.9" in why for why in result.why)
+    result = diff_config(acrn, release="3.30")
+    assert result.baseline.startswith("stock acrn 2.0 ("), result.why
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+# ---- older releases: their own stock files are the baselines ----
+
+_RELEASE_FILES = sorted(RELEASES_DIR.glob("*/*/*.toml"))
+
+
+def _rel_id(path: Path) -> str:
+    return "/".join(path.parts[-3:])
+
+
+@pytest.mark.parametrize("path", _RELEASE_FILES, ids=_rel_id)
+def test_each_release_file_with_its_kata_version_is_its_own_stock_file(path: Path) -> None:
+    release, rt = path.parts[-3], path.parts[-2]
+    result = diff_config(path, runtime=rt, arch="x86_64", release=release)  # type: ignore[arg-type]
+    name, _ = parse_name(path.name)
+    assert result.baseline == f"stock {name} {release} ({rt}, x86_64)", result.why
+    assert result.changes == ()
+    assert any(f"--kata-version {release}" in why for why in result.why)
+
+
+@pytest.mark.parametrize("path", [p for p in _RELEASE_FILES
+                                  if NEWEST not in releases_of(_toml(p), p.parts[-2])],
+                         ids=_rel_id)
+def test_a_file_whose_keys_say_an_older_release_gets_that_stock_without_asking(
+        path: Path) -> None:
+    result = diff_config(path, runtime=path.parts[-2], arch="x86_64")  # type: ignore[arg-type]
+    assert result.baseline.startswith(f"stock {parse_name(path.name)[0]} "), result.why
+    assert result.changes == (), result.why
+
+
+def test_old_release_absent_key_uses_that_release_s_built_in(tmp_path: Path) -> None:
+    src = RELEASES_DIR / "2.0" / "go" / "configuration-qemu.toml"
+    mine = tmp_path / "configuration.toml"
+    # 2.0's built-in machine_type was pc, as its stock file says: leaving it out is no change
+    mine.write_text("\n".join(line for line in src.read_text().splitlines()
+                              if not line.startswith("machine_type")) + "\n")
+    assert diff_config(mine, runtime="go", arch="x86_64", release="2.0").changes == ()
+    # 2.0's built-in shared_fs was virtio-9p, its stock file sets virtio-fs: a change
+    mine.write_text("\n".join(line for line in src.read_text().splitlines()
+                              if not line.startswith("shared_fs")) + "\n")
+    changes = diff_config(mine, runtime="go", arch="x86_64", release="2.0").changes
+    assert [(c.key, c.kind, c.value) for c in changes] == [
+        ("hypervisor.qemu.shared_fs", "removed", "virtio-9p")]
+
+
+def test_an_old_tee_variant_is_chosen_only_for_a_file_using_it(tmp_path: Path) -> None:
+    tdx = RELEASES_DIR / "3.2" / "go" / "configuration-qemu-tdx.toml"
+    assert diff_config(tdx, runtime="go", arch="x86_64", release="3.2").baseline \
+        .startswith("stock qemu-tdx 3.2 (")
+    mine = tmp_path / "configuration.toml"
+    mine.write_text(tdx.read_text().replace("confidential_guest = true",
+                                            "confidential_guest = false"))
+    result = diff_config(mine, runtime="go", arch="x86_64", release="3.2")
+    assert result.baseline.startswith("stock qemu 3.2 ("), result.why
+
+
+def test_a_release_without_a_stock_file_uses_the_nearest_one(tmp_path: Path) -> None:
+    src = RELEASES_DIR / "3.30" / "go" / "configuration-qemu.toml"
+    result = diff_config(src, runtime="go", arch="x86_64", release="3.31")
+    assert result.baseline.startswith("stock qemu 3.30 ("), result.why
+    assert any("nearest release" in why for why in result.why)
+    assert diff_config(src, runtime="go", arch="x86_64", release="4.0").baseline \
+        .startswith("stock qemu (go, x86_64)")

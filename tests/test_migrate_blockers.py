@@ -11,14 +11,16 @@ from typer.testing import CliRunner
 from kata_cli import app
 from kata_config.migrate import MigrateBlocked, migrate_text
 from kata_config.pipeline import validate_file
+from kata_config.stock.releases import RELEASES_DIR
 from tests.corpus import rendered_configs, runtime_of
 
-RELEASES: Final = Path(__file__).parent / "fixtures" / "releases"
+RELEASES: Final = RELEASES_DIR
+PUBLIC: Final = Path(__file__).parent / "fixtures" / "public"
 
 
 def _go_configs() -> list[Path]:
     shared = [p for p in rendered_configs() if runtime_of(p) == "go"]
-    public = sorted((RELEASES.parent / "public").glob("go/*.toml"))
+    public = sorted(PUBLIC.glob("go/*.toml"))
     return [*shared, *sorted(RELEASES.glob("*/go/*.toml")), *public]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kata_config.keys.history import NEWEST
-from tests.release_corpus import DOC, check, corpus, render
+from tests.release_corpus import DOC, check, corpus, own_release, public, render
 
 # Findings that mean "kata-config does not know this key or table": on a stock file of a
 # release we read, any of them would be version blindness.
@@ -36,13 +36,37 @@ def test_as_its_own_release_nothing_is_unknown_or_out_of_its_time(path: Path) ->
     assert found & {"key-too-new", "key-too-new-rejected", "value-too-new"} == set()
 
 
-@pytest.mark.parametrize("path", corpus(), ids=_id)
+@pytest.mark.parametrize("path", [*corpus(), *public()], ids=_id)
 def test_as_the_newest_release_old_keys_are_named_with_their_release(path: Path) -> None:
     report = check(path, NEWEST)
     assert {f.rule_id for f in report.findings} & _BLIND == set()
     for finding in report.findings:
         if finding.rule_id in _ABOUT_RELEASES:
             assert re.search(r"\b\d+\.\d+\b", finding.message), finding.message
+
+
+def test_at_least_eight_published_configs_with_their_origin() -> None:
+    sources = (Path(__file__).parent / "fixtures" / "SOURCES.md").read_text(encoding="utf-8")
+    assert len(public()) >= 8
+    for path in public():
+        assert f"`public/{path.parts[-2]}/{path.name}`" in sources, path.name
+
+
+@pytest.mark.parametrize("path", public(), ids=_id)
+def test_published_configs_as_their_release_know_every_key(path: Path) -> None:
+    found = {f.rule_id for f in check(path).findings}
+    assert found & _BLIND == set()
+    if own_release(path) != NEWEST:  # a release reads all its keys: none is out of time
+        assert found & (_ABOUT_RELEASES - {"config-release"}) == set()
+
+
+def test_a_1x_file_without_shared_fs_gets_that_release_s_9p_default() -> None:
+    path = next(p for p in public() if p.name == "kata-deploy-2018-qemu.toml")
+    assert "virtio-fs-daemon-missing" not in {f.rule_id for f in check(path, "1.13").findings}
+    now = [f.message for f in check(path, NEWEST).findings
+           if f.rule_id == "virtio-fs-daemon-missing"]
+    assert len(now) == 1
+    assert "virtio-9p before" in now[0]
 
 
 def test_acrn_is_named_as_removed_in_3_10() -> None:

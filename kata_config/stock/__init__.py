@@ -29,11 +29,14 @@ class StockFile:
     template: Template
     arch: str
     path: Path
+    release: str = ""
+    """The older release this file is the stock file of; ``""`` for the newest."""
 
     @property
     def label(self) -> str:
-        """Human name used in output, e.g. ``qemu-tdx (go, x86_64)``."""
-        return f"{self.template.name} ({self.template.runtime}, {self.arch})"
+        """Human name used in output, e.g. ``qemu-tdx (go, x86_64)``, ``qemu 3.2 (go, x86_64)``."""
+        at = f" {self.release}" if self.release else ""
+        return f"{self.template.name}{at} ({self.template.runtime}, {self.arch})"
 
     def data(self) -> Mapping[str, Any]:
         """The file's settings as TOML data (parsed once per process; do not modify)."""

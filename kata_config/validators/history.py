@@ -17,11 +17,11 @@ from kata_config.keys.history import (
     key_history,
     key_status,
     next_release,
-    releases_reading,
     strict_in,
 )
 from kata_config.keys.spec import Runtime
 from kata_config.model import KataConfig
+from kata_config.release_guess import fitting_releases, histories
 from kata_config.walk import TOP_LEVEL
 
 RETIRED_KEY = Rule("retired-key", Severity.WARNING,
@@ -217,15 +217,11 @@ def check_config_release(cfg: KataConfig) -> Iterator[Issue]:
         enable_guest_swap = true
     """
     rt = cfg.runtime
-    keys = [(ref.table.value, ref.name) for ref in cfg.key_refs]
-    keys += [("", name) for name in cfg.data if key_history("", name) is not None]
-    histories = [h for t, n in keys if (h := key_history(t, n)) is not None]
-    off = [h for h in histories
+    off = [h for h in histories(cfg)
            if key_status(h.table, h.name, rt, cfg.release) in ("retired", "gap")]
     if not off:
         return
-    known = [(h.table, h.name) for h in histories if h.spans_for(rt)]
-    fits = releases_reading(known, rt)
+    fits = fitting_releases(cfg)
     newest_off = max((h.last(rt) for h in off), key=lambda r: tuple(map(int, r.split("."))))
     if fits:
         span = fits[0] if len(fits) == 1 else f"{fits[0]}-{fits[-1]}"
