@@ -1,76 +1,50 @@
 """Benchmark ``kata-config check --no-network-checks`` against virt-host-validate and kvm-ok.
 
-    python benchmarks/bench_check.py [--runs 21]
+    python benchmarks/bench_check.py [--runs 31] [--out FILE]
 
-Runs each tool N times on this host (after one warm-up) and prints median wall times and the
-ratios to ``virt-host-validate qemu``. A peer that is not installed (Debian packages
-``libvirt-clients`` and ``cpu-checker``) is reported and left out; the others still run.
-Exit statuses are not judged: the peers disagree with us on PVM hosts (they say FAIL).
+Paired rounds (see ``common.paired``) of our check (text and ``--format json``),
+``virt-host-validate qemu`` (Debian ``libvirt-clients``), ``kvm-ok`` (``cpu-checker``) and a
+bare ``python -c pass`` (the interpreter's own start), with the median paired ratio of each to
+virt-host-validate. Bar: check at most 5x virt-host-validate (stretch 3x). Exit statuses are
+not judged: on a PVM host the peers say KVM cannot be used while it can.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import median_ms, report, tool
+from benchmarks.common import emit, load_note, paired, table, tool
 
-ANY_EXIT = tuple(range(256))
-"""Verdicts vary by host (kvm-ok exits 1 without vmx/svm); only time is measured."""
+VHV = "virt-host-validate qemu"
+CHECK = "kata-config check --no-network-checks"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--runs", type=int, default=31)
+    parser.add_argument("--out", type=Path, help="append the markdown table here")
     args = parser.parse_args()
-    # Measure an installed tool, which has its bytecode cached: with PYTHONDONTWRITEBYTECODE
-    # set (as in some CI shells) every run would recompile the package. The cache goes to a
-    # temporary directory so the working tree is not touched.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="kata-bench-pyc-")
+    ours, vhv, kvm_ok = tool("kata-config"), tool("virt-host-validate"), tool("kvm-ok")
+    if ours is None or vhv is None:
+        raise SystemExit("needs kata-config in this venv and virt-host-validate "
+                         "(apt-get install -y libvirt-clients cpu-checker)")
     commands = {
-        "kata-config check --no-network-checks": (
-            tool("kata-config"),
-            ["check", "--no-network-checks"],
-        ),
-        "kata-config check --no-network-checks --format json": (
-            tool("kata-config"),
-            ["check", "--no-network-checks", "--format", "json"],
-        ),
-        "virt-host-validate qemu": (tool("virt-host-validate"), ["qemu"]),
-        "kvm-ok": (tool("kvm-ok"), []),
+        CHECK: [ours, "check", "--no-network-checks"],
+        f"{CHECK} --format json": [ours, "check", "--no-network-checks", "--format", "json"],
+        VHV: [vhv, "qemu"],
+        "python -c pass": [sys.executable, "-c", "pass"],
     }
-    rows: list[tuple[str, float]] = []
-    for name, (path, argv) in commands.items():
-        if path is None:
-            print(
-                f"note: {name.split()[0]} is not installed; skipped "
-                "(apt-get install -y libvirt-clients cpu-checker)"
-            )
-            continue
-        rows.append((name, median_ms([path, *argv], args.runs, ok=ANY_EXIT)))
-    if not rows:
-        raise SystemExit("nothing to run: kata-config is not installed in this venv")
-    names = dict(rows)
-    base = "virt-host-validate qemu" if "virt-host-validate qemu" in names else rows[0][0]
-    report(f"median of {args.runs} runs (wall clock)", rows, base)
-    ours = names.get("kata-config check --no-network-checks")
-    if ours is not None:
-        verdict = "under" if ours < 150 else "OVER"
-        print(f"\n  first bar: {ours:.1f} ms is {verdict} 150 ms", end="")
-        if base == "virt-host-validate qemu":
-            goal = 3 * names[base]
-            print(
-                f"; goal 3x virt-host-validate = {goal:.1f} ms "
-                f"({'met' if ours <= goal else 'not met'})"
-            )
-        else:
-            print()
+    if kvm_ok is not None:
+        commands["kvm-ok"] = [kvm_ok]
+    before = load_note()
+    times = paired(commands, args.runs)
+    title = (f"**check** ({args.runs} paired rounds; {before} before, "
+             f"{load_note().split(', ', 1)[1]} after)")
+    emit(table(title, times, VHV, {CHECK: 5.0}), args.out)
     return 0
 
 

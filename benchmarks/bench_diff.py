@@ -1,72 +1,67 @@
-"""Benchmark ``kata-config diff`` on one corpus config against ``diff -u`` and a bare tomllib
-parse-and-compare of the same two files (the floor). Prints median wall times and ratios.
+"""Benchmark ``kata-config diff`` against a tomllib parse-and-compare process (the floor).
 
-Run: ``.venv/bin/python benchmarks/bench_diff.py [CONFIG]`` (default: the x86_64 Go qemu render).
+    python benchmarks/bench_diff.py [--runs 31] [--out FILE]
+
+Paired rounds (see ``common.paired``) of ``kata-config diff`` of the x86_64 Go QEMU render
+(baseline: the best-matching stock file, which it finds itself) and of a Python process that
+parses the same two files with tomllib and prints the keys whose values differ: what any
+script doing a diff by hand pays at least. Bar: at most 2x that process. ``diff -u`` of the
+two files is shown for scale.
 """
 
 from __future__ import annotations
 
-import statistics
-import subprocess
+import argparse
 import sys
-import time
-import tomllib
-from collections.abc import Callable
+import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT = (
-    REPO.parent / "shared/corpus/kata-upstream/rendered/x86_64/runtime-go/configuration-qemu.toml"
-)
-RUNS = 30
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.common import ONE, REPO, emit, load_note, paired, table, tool
 
-def _median(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+FLOOR = "python: tomllib parse-and-compare"
+OURS = "kata-config diff FILE"
+SCRIPT = '''\
+import sys, tomllib
+
+def flat(node, prefix=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from flat(value, f"{prefix}.{key}" if prefix else key)
+    else:
+        yield prefix, node
+
+with open(sys.argv[1], "rb") as a, open(sys.argv[2], "rb") as b:
+    left, right = dict(flat(tomllib.load(a))), dict(flat(tomllib.load(b)))
+for key in sorted(left.keys() | right.keys()):
+    if left.get(key) != right.get(key):
+        print(key, left.get(key), right.get(key))
+'''
 
 
 def main() -> int:
-    """Time the three ways and print a small table."""
-    from kata_config.diff import diff_config
-    from kata_config.stock import find
-
-    config = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
-    if not config.is_file():
-        print(f"no such file: {config} (pass a config path)", file=sys.stderr)
-        return 2
-    stock = find("qemu", "go").path
-    cli = [sys.executable, "-m", "kata_config", "diff", str(config)]
-
-    def floor() -> bool:
-        a = tomllib.loads(config.read_text())
-        b = tomllib.loads(stock.read_text())
-        return a == b
-
-    rows = {
-        "tomllib parse+compare (floor)": _median(floor),
-        "diff_config() in process": _median(lambda: diff_config(config)),
-        "diff -u (subprocess)": _median(
-            lambda: subprocess.run(
-                ["diff", "-u", str(stock), str(config)], check=False, capture_output=True
-            )
-        ),
-        "kata-config diff (subprocess)": _median(
-            lambda: subprocess.run(cli, check=False, capture_output=True), 10
-        ),
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=31)
+    parser.add_argument("--out", type=Path, help="append the markdown table here")
+    args = parser.parse_args()
+    ours = tool("kata-config")
+    if ours is None:
+        raise SystemExit("install first: pip install -e '.[dev]'")
+    stock = REPO / "defaults" / "go" / "x86_64" / "configuration-qemu.toml"
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(SCRIPT)
+    commands = {
+        OURS: [ours, "diff", "--arch", "x86_64", str(ONE)],
+        FLOOR: [sys.executable, handle.name, str(stock), str(ONE)],
+        "diff -u (for scale)": ["diff", "-u", str(stock), str(ONE)],
     }
-    base = rows["tomllib parse+compare (floor)"]
-    print(f"config: {config}\nbaseline: {stock}")
-    for name, secs in rows.items():
-        print(f"{name:<32} {secs * 1000:8.2f} ms  {secs / base:7.1f}x floor")
-    ratio = rows["kata-config diff (subprocess)"] / rows["diff -u (subprocess)"]
-    print(f"kata-config diff / diff -u: {ratio:.1f}x")
+    before = load_note()
+    times = paired(commands, args.runs)
+    emit(table(f"**diff** ({args.runs} paired rounds; {before})", times, FLOOR, {OURS: 2.0}),
+         args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
