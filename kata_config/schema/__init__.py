@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
-from importlib import resources
 from typing import Any, Final, NamedTuple
 
 from kata_config.findings import Issue, Rule, Severity, When
@@ -85,7 +85,11 @@ class View(NamedTuple):
 
 def schema_text() -> str:
     """The shipped schema file's text."""
-    return resources.files(__name__).joinpath("kata-configuration.schema.json").read_text("utf-8")
+    # beside this module in the wheel and the tree; not importlib.resources, whose import
+    # (tempfile, zipfile, ...) cost validate more than this stage takes on a whole file
+    with open(os.path.join(os.path.dirname(__file__), "kata-configuration.schema.json"),
+              encoding="utf-8") as handle:
+        return handle.read()
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -185,8 +189,33 @@ def _wrong_type(name: str, expected: str, value: Any, path: Path,
         f"runtimes refuse to load a value of the wrong type{fix}"))
 
 
+_MEMO_MAX: Final = 2048
+"""Per-value verdicts kept (about 0.5 MiB at most): a fleet's files repeat the stock values,
+so most keys of a file are answered by one dict lookup; made-up values cannot grow it."""
+_memo: dict[tuple[Any, ...], tuple[KeySpec, tuple[tuple[Rule, Issue], ...]]] = {}
+
+
 def _check_scalar(spec: KeySpec, kind: ValueType, value: Any, path: Path, view: View
                   ) -> Iterator[tuple[Rule, Issue]]:
+    """``_scalar_issues``, remembered per (key, written value, place, view)."""
+    # the value's type is part of the key: true == 1 and 1 == 1.0, but their verdicts differ
+    try:
+        key = (id(spec), kind, type(value), value, *path, view)
+        known = _memo.get(key)
+    except TypeError:  # an unhashable value where a scalar belongs: a type error, not kept
+        yield from _scalar_issues(spec, kind, value, path, view)
+        return
+    if known is not None and known[0] is spec:  # the entry keeps its spec, so no id is reused
+        yield from known[1]
+        return
+    found = tuple(_scalar_issues(spec, kind, value, path, view))
+    if len(_memo) < _MEMO_MAX:
+        _memo[key] = (spec, found)
+    yield from found
+
+
+def _scalar_issues(spec: KeySpec, kind: ValueType, value: Any, path: Path, view: View
+                   ) -> Iterator[tuple[Rule, Issue]]:
     name = spec.name
     history = key_history(spec.table.value, name)
     if kind is ValueType.FLOAT and history and history.type_in(view.runtime,
@@ -275,11 +304,27 @@ def _check_value(spec: KeySpec, value: Any, path: Path, view: View
         yield from _check_scalar(spec, spec.type, value, path, view)
 
 
+_decoding: dict[tuple[Table, str, View], tuple[KeySpec, bool]] = {}
+
+
+def _decoded(table: Table, name: str, view: View) -> tuple[KeySpec | None, bool]:
+    """The catalogue's spec of a key and whether this view decodes it, remembered for
+    catalogue keys only (a file of made-up names cannot grow it)."""
+    known = _decoding.get((table, name, view))
+    if known is not None:
+        return known
+    spec = lookup(table, name)
+    if spec is None:
+        return None, False
+    found = _decoding[table, name, view] = (spec, spec.read_in(view.runtime, view.release))
+    return found
+
+
 def _check_table(values: Mapping[str, Any], path: Path, table: Table, view: View
                  ) -> Iterator[tuple[Rule, Issue]]:
     for name, value in values.items():
-        spec = lookup(table, name)
-        if spec is not None and spec.read_in(view.runtime, view.release):
+        spec, read = _decoded(table, name, view)
+        if spec is not None and read:
             yield from _check_value(spec, value, [*path, name], view)
         elif spec is None and key_history(table.value, name) is None:
             # A key some release read is not a typo: the history rules say which release.

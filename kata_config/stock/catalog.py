@@ -11,7 +11,6 @@ secure-execution-mismatch on it).
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 from typing import Final
 
@@ -22,10 +21,11 @@ from kata_config.stock.spec import Template
 
 def defaults_root() -> Path:
     """Directory holding the shipped files: package data in a wheel, ``defaults/`` in a checkout."""
-    packaged = importlib.resources.files("kata_config") / "_defaults"
-    if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "defaults"
+    # the package's own folder, as importlib.resources would find it for an installed wheel,
+    # without importing that (tempfile, zipfile: more than diff's whole comparison costs)
+    here = Path(__file__).resolve().parents[1]
+    packaged = here / "_defaults"
+    return packaged if packaged.is_dir() else here.parent / "defaults"
 
 
 def _template(name: str, runtime: Runtime, hypervisor: str, upstream: str) -> Template:
