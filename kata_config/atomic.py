@@ -23,7 +23,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import Final
 
@@ -93,11 +92,25 @@ def clean_stale(directory: Path, name: str | None = None) -> list[Path]:
     return removed
 
 
+def _create_temp(where: Path, name: str) -> tuple[int, Path]:
+    """A new, empty file only we can read, as ``tempfile.mkstemp`` makes it, named ours.
+
+    Not mkstemp itself: importing tempfile (random, shutil and its compressors) cost every
+    validate run, which reads ``TEMP_NAME`` from here, more than checking a whole file.
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        temp = where / f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(6).hex()}.{name}.tmp"
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(where))
+
+
 def _write_temp(where: Path, name: str, data: bytes, like: os.stat_result | None,
                 mode: int | None = None) -> Path:
-    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=f".{name}.tmp",
-                                dir=where)
-    tmp = Path(temp)
+    fd, tmp = _create_temp(where, name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kata_config import atomic
 from kata_config.atomic import AtomicWriteError, atomic_write
 
 
@@ -122,15 +123,13 @@ def test_read_only_filesystem_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Works as root too: the temporary file cannot be created, as on a read-only mount.
-    import tempfile
-
     target = tmp_path / "c.toml"
     target.write_text("original\n")
 
-    def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
+    def read_only(*args: object, **kwargs: object) -> tuple[int, Path]:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(atomic, "_create_temp", read_only)
     with pytest.raises(AtomicWriteError, match="Read-only file system"):
         atomic_write(target, "new\n", backup=True)
     assert target.read_text() == "original\n"
