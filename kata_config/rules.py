@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Mapping
 from typing import Final, NamedTuple
 
@@ -164,7 +165,38 @@ def _history_section() -> list[str]:
         "and what replaced it, with the upstream commit, in `history_notes.py`. 1.x comes "
         "from kata-containers/runtime (1.13 from its master of 2021-05, the 1.13 branch "
         "being absent from the snapshot read), 2.0 on from kata-containers/kata-containers.",
+        "",
+        "Built-in values changed too: where an older release used another value for a key "
+        "the file leaves out, `history_data.DEFAULTS` records it with its releases (read "
+        "at the same tags), and `--kata-version` (and `load(kata_version=)`) resolve absent "
+        "keys with it:",
+        "",
+        "| runtime | key | hypervisor | releases | built-in value then |",
+        "|---|---|---|---|---|",
+        *(f"| {rt} | `{table}.{key}` | {hv or 'any'} | {since}-{until} | `{json.dumps(value)}` |"
+          for rt, table, key, hv, since, until, value in data.DEFAULTS),
+        "",
+        "`diff` compares a file of an older release with that release's stock file "
+        "(`kata_config/stock/releases/`: upstream's templates rendered at the tag, origins "
+        "in `tests/fixtures/SOURCES.md`).",
+        "",
+        "The tags and commits read:",
+        "",
+        "| release | runtimes | repository | tag | commit |",
+        "|---|---|---|---|---|",
+        *_sources_rows(data.SOURCES, data.REPOSITORIES),
     ]
+
+
+def _sources_rows(sources: tuple[tuple[str, str, str, str, str], ...],
+                  repositories: dict[str, str]) -> list[str]:
+    """One row per release read: which runtimes, where, and the commit."""
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    for rt, rel, repo, tag, commit in sources:
+        rows.setdefault((rel, repositories[repo], tag, commit), []).append(rt)
+    ordered = sorted(rows.items(), key=lambda item: tuple(map(int, item[0][0].split("."))))
+    return [f"| {rel} | {', '.join(rts)} | {repo} | {tag} | `{commit[:12]}` |"
+            for (rel, repo, tag, commit), rts in ordered]
 
 
 def render_markdown() -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 
+import kata_config
 from kata_config.keys import KEYS, RUNTIMES, Table, lookup
 from kata_config.keys import history_data as data
 from kata_config.keys import history_notes as notes
@@ -174,3 +176,24 @@ def test_cli_kata_version_checks_as_that_release() -> None:
     assert "key-too-new" not in newer.output
     bad = CliRunner().invoke(app, ["validate", "--kata-version", "7.0", case])
     assert bad.exit_code == 2
+
+
+_QEMU_GO = ('[hypervisor.qemu]\nkernel = "/usr/share/kata-containers/vmlinux.container"\n'
+            'image = "/usr/share/kata-containers/kata-containers.img"\n'
+            'virtio_fs_daemon = "/usr/libexec/virtiofsd"\n[agent.kata]\n[runtime]\n')
+
+
+@pytest.mark.parametrize("row", data.DEFAULTS, ids=lambda r: f"{r[2]}-{r[5]}")
+def test_an_absent_key_gets_the_built_in_value_of_the_release_asked(
+        row: tuple[str, str, str, str, str, str, object], tmp_path: Path) -> None:
+    runtime, table, key, _hv, since, until, value = row
+    path = tmp_path / "configuration.toml"
+    path.write_text(_QEMU_GO)
+    section = "hypervisor" if table.startswith("hypervisor") else table
+    for release in (since, until):
+        effective = kata_config.load(path, runtime=runtime, arch="x86_64",  # type: ignore[arg-type]
+                                     kata_version=release)
+        assert effective.values()[f"{section}.{key}"] == value, release
+        assert release in effective.origin(f"{section}.{key}").note
+    newest = kata_config.load(path, runtime=runtime, arch="x86_64")  # type: ignore[arg-type]
+    assert newest.values()[f"{section}.{key}"] != value

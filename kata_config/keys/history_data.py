@@ -544,4 +544,5 @@ DEFAULTS: Final[tuple[tuple[str, str, str, str, str, str, object], ...]] = (
     ("go", "hypervisor.*", "machine_type", "qemu", "1.0", "2.1", "pc"),
     ("go", "hypervisor.*", "path", "qemu", "1.0", "2.1", "/usr/bin/qemu-lite-system-x86_64"),
     ("go", "hypervisor.*", "virtio_fs_cache", "", "1.0", "3.0", "none"),
+    ("go", "runtime", "internetworking_model", "", "1.0", "1.9", "macvtap"),
 )
