@@ -79,3 +79,12 @@ def test_acrn_is_named_as_removed_in_3_10() -> None:
 
 def test_the_doc_table_is_current() -> None:
     assert DOC.read_text(encoding="utf-8") == render(), "run: python -m tests.release_corpus"
+
+
+def test_a_file_mixing_releases_is_told_which_keys_disagree() -> None:
+    path = next(p for p in public() if p.name == "cloud-api-adaptor-2022-remote.toml")
+    messages = [f.message for f in check(path, NEWEST).findings
+                if f.rule_id == "config-release"]
+    assert len(messages) == 1
+    assert "[netmon] was last read in 2.3" in messages[0]
+    assert "first in 3.3" in messages[0]

@@ -14,12 +14,13 @@ from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys.history import (
     NAMES,
     History,
+    hypervisor_history,
     key_history,
     key_status,
     next_release,
     strict_in,
 )
-from kata_config.keys.spec import Runtime
+from kata_config.keys.spec import Runtime, release_key
 from kata_config.model import KataConfig
 from kata_config.release_guess import fitting_releases, histories
 from kata_config.walk import TOP_LEVEL
@@ -229,11 +230,30 @@ def check_config_release(cfg: KataConfig) -> Iterator[Issue]:
         majors = {r.split(".")[0] for r in fits}
         looks = f"a {majors.pop()}.x" if len(majors) == 1 else f"a {span}"
     else:
-        what = f"keys last valid in {newest_off}"
-        looks = f"a {newest_off.split('.')[0]}.x"
+        yield Issue(None, _mixed(cfg, newest_off))
+        return
     yield Issue(None, (
         f"{what}: this file looks like {looks} config; `--kata-version "
-        f"{fits[-1] if fits else newest_off}` checks it as that release"))
+        f"{fits[-1]}` checks it as that release"))
+
+
+def _mixed(cfg: KataConfig, newest_off: str) -> str:
+    """The message for a file no single release reads whole: the two keys that disagree."""
+    rt = cfg.runtime
+    known = [h for h in histories(cfg) if h.spans_for(rt)]
+    known += [h for n in cfg.hypervisors
+              if (h := hypervisor_history(n)) is not None and h.spans_for(rt)]
+    gone = min(known, key=lambda h: release_key(h.last(rt)))
+    late = max(known, key=lambda h: release_key(h.first(rt)))
+
+    def name(h: History) -> str:
+        return f"[hypervisor.{h.name}]" if h.table == "hypervisor" else (
+            f"[{h.name}]" if h.table == "" else h.name)
+    return (f"no single release of {NAMES[rt]} reads every key of this file: {name(gone)} "
+            f"was last read in {gone.last(rt)} and {name(late)} first in {late.first(rt)}, so it "
+            "mixes releases (a fork's file, or one carried across upgrades); its newest "
+            f"retired key was last read in {newest_off}: `--kata-version {newest_off}` checks "
+            "it as that release")
 
 
 CHECKS: Final = (
