@@ -3,18 +3,20 @@ keys compared by the value the runtime uses; the exit code counts effective chan
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from typer.testing import CliRunner
 
 from kata_cli import app
+from kata_config import baseline
 from kata_config.diff import diff_config
 from kata_config.keys.history import NEWEST
 from kata_config.release_guess import releases_of
-from kata_config.stock import parse_name
+from kata_config.stock import StockFile, all_files, parse_name
 from kata_config.stock.releases import RELEASES_DIR
 from tests.corpus import arch_of, corpus_id, rendered_configs, runtime_of
 
@@ -161,3 +163,31 @@ def test_a_release_without_a_stock_file_uses_the_nearest_one(tmp_path: Path) -> 
     assert any("nearest release" in why for why in result.why)
     assert diff_config(src, runtime="go", arch="x86_64", release="4.0").baseline \
         .startswith("stock qemu (go, x86_64)")
+
+
+_FEATURE_OFF: Final = (
+    # (pattern, replacement): what switches each variant's feature off in its stock file
+    (re.compile(r"^(confidential_guest|sev_snp_guest) = true$", re.M), r"\1 = false"),
+    (re.compile(r"^tdx_quote_generation_service_socket_port = .*$", re.M), ""),
+    (re.compile(r'^cold_plug_vfio = ".*"$', re.M), 'cold_plug_vfio = "no-port"'),
+    (re.compile(r'^name = "(coco|gpu)"$', re.M), 'name = "plain"'),
+    (re.compile(r"nvidia|confidential|mariner|cloud-hypervisor/vmlinux|-se\b"), "plain"),
+)
+_VARIANTS: Final = [s for s in all_files() if s.arch == "x86_64"
+                    and baseline.features_of(s.template)]
+
+
+@pytest.mark.parametrize("stock", _VARIANTS, ids=lambda s: f"{s.template.runtime}-"
+                         f"{s.template.name}")
+def test_each_variant_is_chosen_for_its_own_file_and_not_without_its_feature(
+        stock: StockFile, tmp_path: Path) -> None:
+    rt = stock.template.runtime
+    chosen = diff_config(stock.path, runtime=rt, arch="x86_64")
+    assert chosen.baseline.startswith(f"stock {stock.template.name} ("), chosen.why
+    text = stock.path.read_text(encoding="utf-8")
+    for pattern, replacement in _FEATURE_OFF:
+        text = pattern.sub(replacement, text)
+    mine = tmp_path / "configuration.toml"
+    mine.write_text(text)
+    result = diff_config(mine, runtime=rt, arch="x86_64")
+    assert not result.baseline.startswith(f"stock {stock.template.name} ("), result.why
