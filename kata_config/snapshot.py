@@ -111,7 +111,9 @@ class _Collector:
         if found is None or not lex:
             return  # missing: the probes report that themselves, nothing to store
         real = found.lstrip("/")
-        for rel in {lex, real}:
+        # the file the link leads to first, then the path asked for: a set here made the
+        # manifest's reason change from run to run (string hashes are salted per process)
+        for rel in dict.fromkeys((real, lex)):
             if not allowed(rel):
                 self.skip(rel, f"{_why_not(rel)} (asked for as /{lex})" if rel != lex
                           else _why_not(rel))
