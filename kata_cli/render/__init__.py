@@ -25,7 +25,7 @@ def rule_url(rule_id: str) -> str:
     return f"{RULES_URL}#{rule_id}"
 
 
-_UNSAFE: Final = re.compile(
+UNSAFE_CHARACTERS: Final = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
 )
 """Control characters (C0, DEL, C1: terminal escape sequences start with them) and the
@@ -45,7 +45,7 @@ def printable(text: object) -> str:
     The one escaping helper of every text renderer: messages, paths, source lines, values and
     evidence all come from files or servers, and raw escape sequences must not reach a tty.
     """
-    return _UNSAFE.sub(_escape, str(text))
+    return UNSAFE_CHARACTERS.sub(_escape, str(text))
 
 
 def clip(text: str, limit: int = MAX_SHOWN) -> str:

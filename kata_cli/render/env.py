@@ -8,8 +8,11 @@ so unknown values are left out there, and ``--verbose`` adds each value's origin
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import IO, Any, Final
+
+from kata_cli.render import UNSAFE_CHARACTERS as _UNSAFE
 
 JSON_VERSION: Final = 1
 
@@ -84,7 +87,15 @@ def render_toml(report: Mapping[str, Any], stream: IO[str], verbose: bool = Fals
             doc.add(name, _table(value, origins, name))
         else:
             doc.add(name, tomlkit.item(_plain(value)))
-    stream.write(tomlkit.dumps(doc))
+    stream.write(_UNSAFE.sub(_toml_escape, tomlkit.dumps(doc)))
+
+
+def _toml_escape(match: re.Match[str]) -> str:
+    # tomlkit escapes C0 controls in strings but writes C1 controls (\x9b starts a terminal
+    # escape sequence too) and bidi or zero-width characters from host files raw; \uXXXX is
+    # valid in a TOML basic string, and in a comment (an origin's path) harmless text
+    char = match.group()
+    return char if char in "\t\n" else f"\\u{ord(char):04x}"
 
 
 RENDERERS: Final[dict[str, Callable[[Mapping[str, Any], IO[str], bool], None]]] = {

@@ -12,7 +12,7 @@ from typing import Final
 
 from kata_config.arch import ARCHES, ArchSpec, Family
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-from kata_config.probes.cpuinfo import CPUINFO, CpuInfo
+from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, why_unread
 
 
 def arm_cpu_name(spec: ArchSpec, implementer: str, part: str) -> str:
@@ -46,7 +46,7 @@ def probe_cpu(ctx: ProbeContext) -> Iterator[CheckResult]:
     if info is None:
         yield CheckResult(
             "cpu.model", Status.FAIL, f"cannot read {CPUINFO} or it is empty",
-            evidence=f"{CPUINFO}: missing", remedy="mount /proc (or capture proc/cpuinfo)",
+            evidence=why_unread(ctx.host), remedy="mount /proc (or capture proc/cpuinfo)",
         )
         return
     count = f"{info.processors} processor(s)" if info.processors else "processor count unknown"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from kata_config.probes.host import HostRoot
+from kata_config.probes.host import HostRoot, Unreadable
 
 CPUINFO: Final = "proc/cpuinfo"
 _POWER = re.compile(r"POWER(\d+)", re.IGNORECASE)
@@ -91,3 +91,13 @@ def read_cpuinfo(host: HostRoot) -> CpuInfo | None:
         return None
     info = parse_cpuinfo(text)
     return info if info.fields else None
+
+
+def why_unread(host: HostRoot) -> str:
+    """Evidence for a cpuinfo that gave nothing: why it could not be read (a FIFO, a link
+    leading out of the root, missing, ...) or that it holds no processor block."""
+    try:
+        host.read(CPUINFO)
+    except Unreadable as exc:
+        return f"{CPUINFO}: it {exc}"
+    return f"{CPUINFO}: no processor block in it"

@@ -14,7 +14,7 @@ from typing import Final
 
 from kata_config.arch import ArchSpec, Family
 from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
-from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, power_generation
+from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, power_generation, why_unread
 from kata_config.probes.facts import Facts
 
 ID: Final = "cpu.virtualization"
@@ -119,7 +119,7 @@ def probe_virtualization(ctx: ProbeContext) -> Iterator[CheckResult]:
         return
     facts = ctx.facts
     if facts.info is None:
-        yield CheckResult(ID, Status.FAIL, f"cannot read {CPUINFO}", f"{CPUINFO}: missing")
+        yield CheckResult(ID, Status.FAIL, f"cannot read {CPUINFO}", why_unread(ctx.host))
         return
     yield _VERDICTS[ctx.spec.family](ctx.spec, facts, facts.info)
 
