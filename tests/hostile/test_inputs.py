@@ -62,10 +62,16 @@ def test_other_non_files_are_refused(tmp_path: Path, case: str) -> None:
     else:
         target = tmp_path / "empty"
         target.mkdir()
+    before = fingerprint(tmp_path)
     result = runner.invoke(app, ["validate", "--arch", "x86_64", str(target)])
     assert result.exit_code == 2
-    assert "kata-config:" in result.stderr or "file-unreadable" in result.stdout
+    assert {"device": f"kata-config: file {target}: it is a character device, not a regular "
+                      "file",
+            "socket": f"kata-config: file {target}: it is a socket, not a regular file",
+            "directory-without-config": f"file-unreadable cannot read {target}/configuration"
+                                        ".toml: it does not exist"}[case] in result.output
     assert "Traceback" not in result.output
+    assert fingerprint(tmp_path) == before
 
 
 @pytest.mark.parametrize("command", ["validate", "diff", "migrate"])

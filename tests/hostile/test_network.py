@@ -24,6 +24,15 @@ ANSWERS = {
     "escapes-in-json": _OK + b"\r\n" + b'{"message": "\x1b[2Jrate limited"}',
     "truncated": b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[{",
 }
+NOT_HTTP = "cannot read the release list: the server's answer is not valid HTTP"
+MESSAGES = {  # the start of the WARN line's message, escape sequences shown escaped
+    "not-http": f"{NOT_HTTP} (BadStatusLine: \\x00\\x1b[2J\\x1b]0;pwned\\x07SSH-2.0",
+    "many-headers": f"{NOT_HTTP} (HTTPException: got more than 100 headers)",
+    "nested-json": "release list unusable: JSON nested too deeply to be a release list",
+    "escapes-in-status": "cannot read the release list: HTTP 500 \\x1b[31mboom\\x1b[0m",
+    "escapes-in-json": "release list unusable: not JSON",
+    "truncated": "release list unusable: not JSON",
+}
 
 
 @contextlib.contextmanager
@@ -67,6 +76,7 @@ def test_garbage_from_the_release_server_is_a_warning(case: str,
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stdout.splitlines() if "network.release" in x)
     assert line.startswith("WARN"), result.stdout
+    assert line.split(None, 2)[2].startswith(MESSAGES[case]), line
     assert "internal error" not in result.output
     assert "crashed" not in result.output
     assert "\x1b" not in result.stdout
