@@ -257,3 +257,21 @@ def test_huge_integers_do_not_crash_numeric_rules() -> None:
         findings = findings_for(load_config(path), "rs", "ppc64le")
     assert "internal-error" not in {f.rule_id for f in findings}
     assert any(f.severity == Severity.ERROR for f in findings)
+
+
+@pytest.mark.parametrize(("key", "value", "shown", "advice"), [
+    # integers past 2**53 lost their last digits (and past 2**63 printed as 1e+20) through float
+    ("default_memory", "123456789012345678", "123456789012345678", "KiB write 120563270519868,"),
+    ("default_memory", "100000000000000000000", "100000000000000000000",
+     "KiB write 97656250000000000,"),
+    ("dial_timeout", "9007199254740993", "9007199254740993", "write 9007199254740"),
+], ids=["above-2**53", "above-2**63", "seconds"])
+def test_unit_suspicious_quotes_huge_integers_exactly(key: str, value: str, shown: str,
+                                                      advice: str) -> None:
+    table = "hypervisor.qemu" if key == "default_memory" else "agent.kata"
+    cfg = config_of(f"[{table}]\n{key} = {value}\n")
+    messages = [issue.message for rule, issue in run_checks(cfg) if rule.id == "unit-suspicious"]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(f"{key} = {shown} looks like the wrong unit")
+    assert advice in messages[0]
+    assert "e+" not in messages[0]

@@ -68,8 +68,21 @@ def str_list(value: Any) -> list[str] | None:
     return None
 
 
+def as_exact(value: Any) -> int | float | None:
+    """The value as a number if it is a TOML integer or float, else None; integers stay exact.
+
+    ``as_num`` turns a large integer into a float (``123456789012345678`` becomes
+    ``123456789012345680``); a message quoting or computing with the value uses this instead.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
 def num_text(value: float) -> str:
-    """A number as the operator wrote it: ``8`` rather than ``8.0``."""
+    """A number as the operator wrote it: ``8`` rather than ``8.0``; integers exactly."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if not math.isfinite(value):
         return "a number too large to use"
     return str(int(value)) if value == int(value) else str(value)

@@ -9,7 +9,7 @@ from typing import Final, NamedTuple
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import lookup
 from kata_config.model import KataConfig
-from kata_config.validators._util import as_num, num_text
+from kata_config.validators._util import as_exact, num_text
 
 UNIT_SUSPICIOUS = Rule(
     "unit-suspicious", Severity.WARNING, "A number that only makes sense in another unit"
@@ -21,6 +21,7 @@ class _Suspect(NamedTuple):
 
     implausible: Callable[[float], bool]
     advice: Callable[[str, float], str]
+    """Given an int the value stays exact: integer arithmetic only (``//``)."""
 
 
 _SUSPECTS: Final[Mapping[str, _Suspect]] = {
@@ -65,7 +66,7 @@ def check_units(cfg: KataConfig) -> Iterator[Issue]:
     for ref in cfg.key_refs:
         spec = lookup(ref.table, ref.name)
         suspect = _SUSPECTS.get(spec.unit or "") if spec else None
-        value = as_num(ref.value)
+        value = as_exact(ref.value)  # exact: 10**20 is printed as written, never 1e+20
         if suspect is None or value is None or not suspect.implausible(value):
             continue
         yield Issue(ref.path, f"{ref.name} = {num_text(value)} looks like the wrong unit: "
