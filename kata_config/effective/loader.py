@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from kata_config.arch import ARCHES, host_arch, normalize
 from kata_config.discovery import Discovery, discover_in
+from kata_config.effective import builtin_go
 from kata_config.effective.hostfacts import read_host_facts
 from kata_config.effective.layout import TOP
 from kata_config.effective.model import Effective
@@ -56,7 +57,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
 
     Raises:
         LoadError: the runtime would refuse to load the file (unreadable, TOML syntax, a
-            value of the wrong type, no usable hypervisor or agent table).
+            value of the wrong type, runtime-rs without the hypervisor or agent table it
+            names). A Go file with no hypervisor table loads with Go's built-in QEMU settings.
         ConfigNotFound: no path was given and the runtime would find no usable file;
             ``.discovery`` lists every candidate with its reason.
         KataConfigError: an unknown arch, or an arch that cannot be told.
@@ -77,6 +79,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
     _refuse_wide_integers(loaded)
     flavour: Flavour = detect_runtime(loaded.data, Path(shown)) if runtime == "auto" else runtime
     hv_name, agent_name = _active(loaded, flavour)
+    builtin = flavour == "go" and not hv_name  # Go's built-in QEMU settings, no table
+    hv_name = hv_name or builtin_go.HYPERVISOR_NAME
     out = Resolved(flavour, hv_name, release)
     hv_table = _table(_table(loaded.data, "hypervisor"), hv_name)
     tables = {
@@ -89,9 +93,11 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
     for name, section in TOP.items():
         table, dotted = tables[name]
         resolve_table(section, table, name, dotted, out)
+    if builtin:
+        builtin_go.apply(out)
     _refuse_bad_values(loaded, flavour, out)
     setting = Setting(flavour, ARCHES[canonical], hv_name, read_host_facts(host), host,
-                      release)
+                      release, builtin=builtin)
     run_steps(steps_for(flavour), out.values, out.origins, setting)
 
     return Effective(
@@ -148,11 +154,9 @@ def _active(loaded: Loaded, flavour: Flavour) -> tuple[str, str]:
                       f"[hypervisor.{unknown[0]}] is not a hypervisor the "
                       f"{_runtime_name(flavour)} knows; it refuses to load")
     if flavour == "go":
-        if not hypervisors:
-            raise _refuse(loaded, "no-hypervisor-table",
-                          "no [hypervisor.<name>] table: the Go runtime has no VMM to use")
-        # Go walks every table and keeps the last of an unordered map: with one it is that one
-        return hypervisors[0], agents[0] if agents else "kata"
+        # Go walks every table and keeps the last of an unordered map: with one it is that
+        # one; with none it keeps its built-in QEMU settings ("" here, see builtin_go)
+        return hypervisors[0] if hypervisors else "", agents[0] if agents else "kata"
     runtime = _table(loaded.data, "runtime")
     hv, agent = runtime.get("hypervisor_name"), runtime.get("agent_name")
     if not isinstance(hv, str) or hv not in hypervisors:

@@ -31,6 +31,9 @@ class Setting:
     root: HostRoot
     release: str = NEWEST
     """The Kata release whose built-in values count (``load(kata_version=)``)."""
+    builtin: bool = False
+    """No hypervisor table: the Go runtime keeps its built-in settings and no hypervisor
+    loader runs, so no step tied to one applies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def run_steps(steps: Sequence[Step], values: MutableMapping[str, Any],
     """Apply ``steps`` in order, updating ``values`` and the ``origins`` of what changed."""
     ctx = StepContext(values, setting)
     for step in steps:
-        if step.hypervisors and setting.hypervisor not in step.hypervisors:
+        if step.hypervisors and (setting.builtin or setting.hypervisor not in step.hypervisors):
             continue
         current = values[step.key]
         if step.needs is not None and getattr(setting.host, step.needs) is None:

@@ -70,12 +70,6 @@ VALUES: Final[tuple[Known, ...]] = (
           "decodes them and loads the file.",
           lambda o: bool(o.load_error_keys) and not o.differ and all(
               any(k in key.partition(":")[2] for k in NEWER_KEYS) for key in o.load_error_keys)),
-    Known("no-hypervisor-table", "open",
-          "With no `[hypervisor.*]` table at all the Go runtime loads the file with its "
-          "built-in QEMU settings (`GetDefaultHypervisorConfig`, which no builder normalises); "
-          "`load()` refuses such a file instead (`validate` only warns, "
-          "`no-hypervisor-table`). Reported to the owner of `load()`.",
-          lambda o: o.hypervisor_tables == 0 and "no [hypervisor" in o.load_error),
     Known("random-agent", "choice",
           "Likewise with several `[agent.*]` tables: the Go runtime keeps a random one, "
           "`load()` the first, and `validate` warns (`multiple-agent-tables`).",
