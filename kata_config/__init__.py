@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
     from kata_config.findings import Finding, Location, Report, Rule, Severity
     from kata_config.hostcheck import HostReport, check_host, check_ids
+    from kata_config.hostread import HostFiles, Unreadable
     from kata_config.inputs import InputError, check_input, read_input
     from kata_config.keys.history import UnknownReleaseError
     from kata_config.keys.history import parse_release as kata_release
@@ -75,6 +76,7 @@ _LAZY: Final[dict[str, str]] = {
     "Finding": "kata_config.findings",
     "GuestExtensionImage": "kata_config.effective.sections",
     "HostFacts": "kata_config.effective.hostfacts",
+    "HostFiles": "kata_config.hostread",
     "HostInfo": "kata_config.probes.hostinfo",
     "HostReport": "kata_config.hostcheck",
     "HypervisorSettings": "kata_config.effective.sections",
@@ -109,6 +111,7 @@ _LAZY: Final[dict[str, str]] = {
     "UnknownArchError": "kata_config.arch",
     "UnknownDefaultError": "kata_config.stock",
     "UnknownReleaseError": "kata_config.keys.history",
+    "Unreadable": "kata_config.hostread",
     "atomic_write": "kata_config.atomic",
     "canonical_arch": "kata_config.arch",
     "catalogue": "kata_config.effective.keyinfo",
@@ -150,6 +153,7 @@ __all__ = [
     "Finding",
     "GuestExtensionImage",
     "HostFacts",
+    "HostFiles",
     "HostInfo",
     "HostReport",
     "HypervisorSettings",
@@ -184,6 +188,7 @@ __all__ = [
     "UnknownArchError",
     "UnknownDefaultError",
     "UnknownReleaseError",
+    "Unreadable",
     "__version__",
     "arch_spec",
     "atomic_write",

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from kata_config import HostFiles
 from kata_runtime.annotations import parse_values as pv
 from kata_runtime.annotations.glob_match import BadPattern, go_match
-from kata_runtime.annotations.go_glob import HostView, go_glob
+from kata_runtime.annotations.go_glob import GlobView, go_glob
 from kata_runtime.annotations.regex_match import compile_entry
 from kata_runtime.annotations.regex_syntax import EvaluationBound, RegexSyntaxError
 from tests.needs import need
@@ -116,7 +117,7 @@ def test_filepath_match_matches_go(answers: dict[str, list[object]]) -> None:
 
 
 def test_filepath_glob_matches_go(answers: dict[str, list[object]]) -> None:
-    view = HostView("/")
+    view = GlobView(HostFiles("/"))
     wrong = []
     for pattern, go in zip(answers["request"][0]["glob"], answers["glob"],  # type: ignore[index]
                            strict=True):

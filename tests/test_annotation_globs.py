@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kata_config import HostFiles
 from kata_runtime.annotations.glob_match import BadPattern, go_match, rs_match
-from kata_runtime.annotations.go_glob import HostView, go_glob
+from kata_runtime.annotations.go_glob import GlobView, go_glob
 
 # glob::Pattern::matches with default options (cases from the crate's documentation).
 RS_CASES = [
@@ -85,7 +86,7 @@ def host(tmp_path: Path) -> Path:
 
 
 def test_go_glob_lists_existing_files_only(host: Path) -> None:
-    view = HostView(host)
+    view = GlobView(HostFiles(host))
     assert go_glob("/opt/kata/bin/qemu-*", view) == [
         "/opt/kata/bin/qemu-system-aarch64", "/opt/kata/bin/qemu-system-x86_64"]
     assert go_glob("/opt/kata/bin/qemu-system-riscv64", view) == []  # no such file
@@ -94,7 +95,7 @@ def test_go_glob_lists_existing_files_only(host: Path) -> None:
 
 
 def test_go_glob_never_leaves_the_root(host: Path) -> None:
-    view = HostView(host)
+    view = GlobView(HostFiles(host))
     assert Path("/usr/bin").is_dir()  # the real host has files there ...
     assert go_glob("/opt/escape/*", view) == []  # ... but the root's /usr/bin is empty
     assert go_glob("/opt/dotdot/*", view) == []  # .. stops at the root, whose /etc is absent
@@ -103,7 +104,7 @@ def test_go_glob_never_leaves_the_root(host: Path) -> None:
 
 
 def test_go_glob_results_are_cleaned_but_plain_paths_are_not(host: Path) -> None:
-    view = HostView(host)
+    view = GlobView(HostFiles(host))
     # Go joins each match to its directory and cleans it, so a value with .. never equals it.
     assert go_glob("/opt/kata/../kata/bin/qemu-system-x8*", view) == [
         "/opt/kata/bin/qemu-system-x86_64"]
@@ -113,7 +114,7 @@ def test_go_glob_results_are_cleaned_but_plain_paths_are_not(host: Path) -> None
 
 
 def test_go_glob_relative_and_nul_patterns_match_nothing(host: Path) -> None:
-    view = HostView(host)
+    view = GlobView(HostFiles(host))
     assert go_glob("opt/kata/bin/*", view) == []
     assert go_glob("/opt/kata/bin/\0x", view) == []
     with pytest.raises(BadPattern):
@@ -125,7 +126,7 @@ def test_go_glob_bounds_its_work(tmp_path: Path) -> None:
     (root / "d").mkdir(parents=True)
     for i in range(300):
         (root / "d" / f"f{i}").mkdir()
-    view = HostView(root)
+    view = GlobView(HostFiles(root))
     view.listed = 49_900  # as if a hostile list of entries had already listed that much
     with pytest.raises(BadPattern, match="kata-config bound"):
         go_glob("/d/*/x", view)

@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 from kata_config.probes import inroot
@@ -103,6 +104,24 @@ class HostRoot:
             return inroot.read_regular(self._rootfd(), rel, limit, by_hand=self._by_hand)
         except OSError as exc:  # the root itself is gone
             raise Unreadable(inroot.reason(exc)) from None
+
+    def chunks(self, rel: str | os.PathLike[str], size: int = 1 << 20) -> Iterator[bytes]:
+        """A regular file of any length, ``size`` bytes at a time (hashing a kernel image).
+
+        The file is opened when iteration starts and closed when it ends or is abandoned.
+
+        Raises:
+            Unreadable: missing, not a regular file, or a read fails.
+        """
+        rel = self._rel(rel)
+        fd = inroot.open_regular(self._rootfd(), rel, by_hand=self._by_hand)
+        try:
+            while chunk := os.read(fd, size):
+                yield chunk
+        except OSError as exc:
+            raise Unreadable(inroot.reason(exc)) from None
+        finally:
+            os.close(fd)
 
     def read_bytes(self, rel: str, limit: int = MAX_READ) -> bytes | None:
         """Whole file as bytes, or None when missing, unreadable, not regular or over ``limit``."""

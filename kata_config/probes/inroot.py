@@ -187,6 +187,27 @@ def read_regular(rootfd: int | None, path: str, limit: int, *, by_hand: bool = F
     Raises:
         Unreadable: missing, not a regular file, larger than ``limit``, or unreadable.
     """
+    fd = open_regular(rootfd, path, limit, by_hand=by_hand)
+    try:
+        return _read_fd(fd, limit)
+    except OSError as exc:
+        raise Unreadable(reason(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def open_regular(rootfd: int | None, path: str, limit: int | None = None, *,
+                 by_hand: bool = False) -> int:
+    """A read-only, non-blocking descriptor of the regular file ``path`` below the root.
+
+    The object is looked at first without opening it for reading (``O_PATH``): a FIFO or
+    device is refused before any ``open(2)`` that could block or have an effect, and the
+    descriptor returned is of that same inode. The caller closes it.
+
+    Raises:
+        Unreadable: missing, not a regular file, larger than ``limit`` (None: no limit), or
+            unreadable.
+    """
     try:
         probe = open_in(rootfd, path, _O_PATH, by_hand=by_hand)
         try:
@@ -195,18 +216,16 @@ def read_regular(rootfd: int | None, path: str, limit: int, *, by_hand: bool = F
             os.close(probe)
         if not stat.S_ISREG(first.st_mode):
             raise Unreadable(f"is {kind(first.st_mode)}, not a regular file")
-        if first.st_size > limit:
+        if limit is not None and first.st_size > limit:
             raise Unreadable(f"is larger than the {_size(limit)} limit ({_size(first.st_size)})")
         fd = open_in(rootfd, path, _READ, by_hand=by_hand)
-        try:
-            now = os.fstat(fd)
-            if (now.st_dev, now.st_ino) != (first.st_dev, first.st_ino):
-                raise Unreadable("changed while it was being opened")
-            return _read_fd(fd, limit)
-        finally:
-            os.close(fd)
     except OSError as exc:
         raise Unreadable(reason(exc)) from None
+    now = os.fstat(fd)
+    if (now.st_dev, now.st_ino) != (first.st_dev, first.st_ino):
+        os.close(fd)
+        raise Unreadable("changed while it was being opened")
+    return fd
 
 
 def _read_fd(fd: int, limit: int) -> bytes:

@@ -128,14 +128,22 @@ def test_nothing_outside_the_root_is_opened(command: str, resolver: str, tmp_pat
     runner = CliRunner()
     warm = runner.invoke(app, ["check", "--list"])  # lazy imports happen before auditing
     assert warm.exit_code == 0
+    assert_confined(runner, argv, codes, allowed=(root, out), fifos=fifos, outside=outside)
+
+
+def assert_confined(runner: CliRunner, argv: list[str], codes: tuple[int, ...], *,
+                    allowed: tuple[Path, ...], fifos: list[Path], outside: Path) -> None:
+    """Run ``argv`` under the audit hook: nothing but ``allowed`` touched, no FIFO hang, an
+    expected exit code, no traceback and no secret in the output, ``outside`` unchanged."""
     before = fingerprint(outside)
-    audited.allowed = (str(root), str(out))
-    audited.active = True
-    with fifo_guard(fifos) as guard:
-        result = runner.invoke(app, argv)
-    audited.active = False
+    Audit.bad, Audit.allowed, Audit.active = [], tuple(str(a) for a in allowed), True
+    try:
+        with fifo_guard(fifos) as guard:
+            result = runner.invoke(app, argv)
+    finally:
+        Audit.active = False
     assert not guard.hung, "a FIFO in the root blocked the command"
-    assert audited.bad == []
+    assert Audit.bad == []
     assert result.exit_code in codes, result.output
     assert "Traceback" not in result.output
     assert "internal error" not in result.output

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from kata_config import Change, Origin
+from kata_config import Change, HostFiles, Origin
 from kata_runtime.annotations import hashes, paths
 from kata_runtime.annotations.allowlist import AllowList
 from kata_runtime.annotations.context import Changes, Context
@@ -26,7 +26,7 @@ from kata_runtime.annotations.decision import (
     Refused,
     ValueChange,
 )
-from kata_runtime.annotations.go_glob import HostView
+from kata_runtime.annotations.go_glob import GlobView
 from kata_runtime.annotations.guards import check_input
 from kata_runtime.annotations.table import BY_NAME, HV, NEWEST, TABLE, parse_version
 
@@ -52,7 +52,7 @@ def apply_annotations(eff: Effective, annotations: Mapping[str, object], *,
     flavour: Behaviour = behaviour or eff.flavour
     version = parse_version(kata_version) if kata_version else NEWEST
     values = eff.values()
-    host = HostView(eff.root)
+    host = GlobView(HostFiles(eff.root))
     ctx = Context(
         flavour=flavour, version=version, hypervisor=eff.hypervisor_name, values=values,
         host_cpus=eff.host.cpus, go_max_vcpus=paths.go_max_vcpus(eff.arch),
@@ -73,7 +73,7 @@ def apply_annotations(eff: Effective, annotations: Mapping[str, object], *,
 
 
 def _decide(ctx: Context, allow: AllowList, name: str, value: str, *,
-            annotations: Mapping[str, object], host: HostView) -> tuple[Decision, Changes]:
+            annotations: Mapping[str, object], host: GlobView) -> tuple[Decision, Changes]:
     matched = ""
     if name.startswith(HV):
         found, why = allow.match(name.removeprefix(HV))

@@ -3,8 +3,9 @@
 The Go runtime expands each ``valid_*_paths`` entry on the host and accepts an annotation
 value only if it is string-equal to one of the paths found, so an entry for a file that does
 not exist allows nothing. kata-config does the same expansion under a host root (a mounted
-node image, a snapshot, or ``/``), reading it as ``chroot`` would: an absolute symlink is
-re-rooted at the host root and ``..`` stops at it, so nothing outside the root is ever read.
+node image, a snapshot, or ``/``) through ``kata_config.HostFiles``, which reads it as
+``chroot`` would: an absolute symlink is re-rooted at the host root and ``..`` stops at it,
+so nothing outside the root is ever read.
 
 What Go's Glob does, restated: a pattern without ``* ? [ \\`` is returned as is when the
 path exists (no cleaning); otherwise the pattern is split at its last ``/``, the directory
@@ -15,86 +16,45 @@ found is listed in sorted order, names that match the last part are joined to it
 
 from __future__ import annotations
 
-import os
 import posixpath
-import stat
 from typing import Final
 
+from kata_config import HostFiles, Unreadable
 from kata_runtime.annotations.glob_match import BadPattern, go_match, has_go_meta
 
-MAX_SYMLINKS: Final = 40  # as the kernel's ELOOP limit
 MAX_LISTED: Final = 50_000  # directory entries one expansion may look at (work bound)
 
 
-class HostView:
-    """Read-only lookups of host paths under ``root``, never leaving it."""
+class GlobView:
+    """The host lookups Go's Glob makes, through ``kata_config.HostFiles`` (so confined to
+    its root, never blocking), with a bound on the directory entries listed in all."""
 
-    def __init__(self, root: str | os.PathLike[str] = "/") -> None:
-        self.root = os.path.abspath(os.fspath(root))
+    def __init__(self, files: HostFiles) -> None:
+        self.files = files
         self.listed = 0
-
-    def _real(self, path: str, *, follow_last: bool) -> str | None:
-        """The on-disk path of host ``path`` resolved inside the root, or None."""
-        if "\0" in path or not path.startswith("/"):
-            return None
-        parts = [p for p in path.split("/") if p]
-        done: list[str] = []
-        hops = 0
-        while parts:
-            name = parts.pop(0)
-            if name == ".":
-                continue
-            if name == "..":
-                if done:
-                    done.pop()
-                continue
-            candidate = os.path.join(self.root, *done, name)
-            try:
-                info = os.lstat(candidate)
-            except (OSError, ValueError):
-                return None
-            if stat.S_ISLNK(info.st_mode) and (parts or follow_last):
-                hops += 1
-                if hops > MAX_SYMLINKS:
-                    return None
-                target = os.readlink(candidate)
-                if target.startswith("/"):
-                    done = []
-                parts = [p for p in target.split("/") if p] + parts
-                continue
-            done.append(name)
-        return os.path.join(self.root, *done)
-
-    def resolve(self, path: str) -> str | None:
-        """The on-disk path of host ``path`` with every symlink resolved inside the root."""
-        real = self._real(path, follow_last=True)
-        return real if real is not None and os.path.exists(real) else None
 
     def lexists(self, path: str) -> bool:
         """``os.Lstat`` succeeds on host ``path``."""
-        return self._real(path, follow_last=False) is not None
+        return path.startswith("/") and self.files.lexists(path)
 
     def is_dir(self, path: str) -> bool:
         """``os.Stat`` says host ``path`` is a directory."""
-        real = self._real(path, follow_last=True)
-        return real is not None and os.path.isdir(real) and not os.path.islink(real)
+        return path.startswith("/") and self.files.is_dir(path)
 
     def list_dir(self, path: str) -> list[str]:
         """Sorted entry names of host directory ``path`` ([] when unreadable)."""
-        real = self._real(path, follow_last=True)
-        if real is None:
-            return []
         try:
-            names = sorted(os.listdir(real))
-        except OSError:
+            names = self.files.entries(path, limit=MAX_LISTED - self.listed)
+        except Unreadable as exc:
+            if str(exc).startswith("has more than"):  # the bound, not an unreadable directory
+                raise BadPattern(f"expansion lists more than {MAX_LISTED} entries "
+                                 "(kata-config bound)") from None
             return []
         self.listed += len(names)
-        if self.listed > MAX_LISTED:
-            raise BadPattern(f"expansion lists more than {MAX_LISTED} entries (kata-config bound)")
         return names
 
 
-def go_glob(pattern: str, host: HostView) -> list[str]:
+def go_glob(pattern: str, host: GlobView) -> list[str]:
     """Host paths Go's ``filepath.Glob(pattern)`` returns; raises BadPattern when malformed."""
     go_match(pattern, "")  # Go validates the whole pattern first
     if not pattern.startswith("/"):
@@ -103,7 +63,7 @@ def go_glob(pattern: str, host: HostView) -> list[str]:
     return _glob(pattern, host)
 
 
-def _glob(pattern: str, host: HostView) -> list[str]:
+def _glob(pattern: str, host: GlobView) -> list[str]:
     if not has_go_meta(pattern):
         return [pattern] if host.lexists(pattern) else []
     directory, file_part = posixpath.split(pattern)
@@ -119,7 +79,7 @@ def _glob(pattern: str, host: HostView) -> list[str]:
     return found
 
 
-def _in_dir(directory: str, pattern: str, host: HostView) -> list[str]:
+def _in_dir(directory: str, pattern: str, host: GlobView) -> list[str]:
     if not host.is_dir(directory):
         return []
     return [_go_join(directory, name)

@@ -10,12 +10,11 @@ runtime-rs has no hash check (its ``*_hash`` annotations are unknown to it).
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from collections.abc import Mapping
 
+from kata_config import Unreadable
 from kata_runtime.annotations.decision import Refused
-from kata_runtime.annotations.go_glob import HostView
+from kata_runtime.annotations.go_glob import GlobView
 from kata_runtime.annotations.table import ASSET_OF_HASH, GO_HASH_TYPE
 
 HASH_OF_ASSET = {asset: hash_ for hash_, asset in ASSET_OF_HASH.items()}
@@ -23,7 +22,7 @@ CHUNK = 1 << 20
 
 
 def check_go_hash(flavour: str, name: str, value: str, annotations: Mapping[str, object],
-                  host: HostView) -> None:
+                  host: GlobView) -> None:
     """Raise Refused when the Go runtime's hash check of asset ``name`` fails."""
     expected = annotations.get(HASH_OF_ASSET.get(name, ""), "")
     if not isinstance(expected, str):
@@ -33,22 +32,17 @@ def check_go_hash(flavour: str, name: str, value: str, annotations: Mapping[str,
     kind = str(annotations.get(GO_HASH_TYPE, "sha512"))
     if kind != "sha512":
         raise Refused(f"hash type {kind!r} is not supported (only sha512)", "N-7")
-    real = host.resolve(value)
     digest = hashlib.sha512()
     size = 0
     try:
-        # non-blocking and regular files only: a FIFO or device named by a pod never blocks
-        # or is opened (issue 9); the runtime's own read of such a file fails the pod too
-        if not stat.S_ISREG(os.lstat(real or "").st_mode):
-            raise OSError("not a regular file")
-        fd = os.open(real or "", os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise OSError("not a regular file")
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
+        # through HostFiles: inside the host root, regular files only, never blocking (a FIFO
+        # or device named by a pod is refused unopened, as the runtime's own read fails)
+        if not value.startswith("/"):
+            raise Unreadable("is relative")
+        for chunk in host.files.chunks(value, CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    except Unreadable:
         raise Refused(f"{value} cannot be read to check its hash", "N-7") from None
     if size == 0:
         raise Refused(f"{value} is empty", "N-7")

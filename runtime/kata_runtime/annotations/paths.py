@@ -10,7 +10,7 @@ from kata_config import arch_spec, catalogue
 from kata_runtime.annotations.context import Context
 from kata_runtime.annotations.decision import Decision, Refused
 from kata_runtime.annotations.glob_match import BadPattern, rs_match
-from kata_runtime.annotations.go_glob import HostView, go_glob
+from kata_runtime.annotations.go_glob import GlobView, go_glob
 from kata_runtime.annotations.table import AG, CONFIG_PATH, GO_HASH_TYPE, HV, RT
 
 GO_HASHED: Final = frozenset({"hypervisor.path", "hypervisor.jailer_path"})
@@ -35,7 +35,7 @@ def go_max_vcpus(arch: str) -> int | None:
 
 
 def path_allowed(flavour: str, key: str, value: str, values: Mapping[str, Any],
-                 host: HostView) -> str:
+                 host: GlobView) -> str:
     """"" when ``value`` passes ``key``'s allow-list in ``flavour``, else the reason."""
     list_key = ALLOWLIST_OF.get(key, "")
     entries = [e for e in values.get(f"hypervisor.{list_key}", []) if isinstance(e, str)]
@@ -68,11 +68,11 @@ def rs_escape_warning(key: str, value: str) -> str:
     return ""
 
 
-def boot_path_exists(value: str, host: HostView) -> str:
+def boot_path_exists(value: str, host: GlobView) -> str:
     """"" when runtime-rs's canonicalize of ``value`` would succeed on the host."""
     if not value.startswith("/"):
         return f"{value!r} is relative: runtime-rs resolves it against its working directory"
-    if host.resolve(value) is None:
+    if host.files.resolve(value) is None:
         return f"{value} does not exist on the host"
     return ""
 

@@ -7,8 +7,9 @@ one configuration is the same on every run (golden tests) and ``--try`` can subs
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from kata_config import HostFiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class Context:
         shared_dir: the directory shared with the guest; "" = the flavour's own
             (``/run/kata-containers/shared/sandboxes/<ID>/shared``, runtime-rs ``.../ro``).
         root: the host root that kernel, image and binary paths are looked up under.
+        host: the reader of that root (``kata_config.HostFiles``): every host lookup of a
+            plan goes through it, so nothing outside ``root`` is ever opened.
     """
 
     sandbox_id: str = "sb1"
@@ -42,6 +45,10 @@ class Context:
     fs_fd: int = 3
     shared_dir: str = ""
     root: str = "/"
+    host: HostFiles = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "host", HostFiles(self.root or "/"))
 
     def run_dir(self, flavour: str) -> str:
         """The VM's state directory for ``flavour``."""
@@ -58,25 +65,10 @@ class Context:
         leaf = "ro" if flavour == "rs" else "shared"
         return f"/run/kata-containers/shared/sandboxes/{self.sandbox_id}/{leaf}"
 
-    def host_path(self, path: str) -> str:
-        """``path`` as seen from this process (under ``root``)."""
-        if self.root in ("", "/"):
-            return path
-        return os.path.join(self.root, path.lstrip("/"))
-
     def exists(self, path: str) -> bool:
         """Whether ``path`` exists on the plan's host."""
-        return bool(path) and os.path.exists(self.host_path(path))
+        return bool(path) and self.host.exists(path)
 
     def size(self, path: str) -> int | None:
         """The size in bytes of the file at ``path`` on the plan's host, None if missing."""
-        try:
-            return os.stat(self.host_path(path)).st_size
-        except OSError:
-            return None
-
-    def resolve(self, path: str) -> str:
-        """``path`` with symlinks resolved as the Go loader does (kept when missing)."""
-        if not path or self.root not in ("", "/") or not os.path.exists(path):
-            return path
-        return os.path.realpath(path)
+        return self.host.size(path) if path else None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kata_config import UnknownArchError, canonical_arch
+from kata_config import HostFiles, UnknownArchError, canonical_arch
 from kata_runtime.plan import Context, Plan
 from kata_runtime.trial import virtiofsd
 from kata_runtime.trial.adapt import WITHOUT, Trial, argv_builder
@@ -68,7 +68,7 @@ def kvm_usable() -> tuple[bool, str]:
 
 
 def _host_notes(without: tuple[str, ...]) -> tuple[str, ...]:
-    if "vsock" not in without and not os.path.exists("/dev/vhost-vsock"):
+    if "vsock" not in without and not HostFiles("/").exists("/dev/vhost-vsock"):
         return ("/dev/vhost-vsock is missing on this host (modprobe vhost_vsock)",)
     return ()
 
