@@ -1,4 +1,4 @@
-"""Discovery precedence, one test per rule of validation-rules.md §1 (L1-L9, D1, D5/D6)."""
+"""Discovery precedence and drop-ins, one test per rule of validation-rules.md §1 (L1-L9, D1-D7)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import inspect
 from pathlib import Path
 from typing import Final
 
-from kata_config import Discovery, discover
+import pytest
+
+from kata_config import Discovery, LoadError, discover, load, validate
 from tests.nodetree import GO_QEMU, RS_QEMU, build, containerd_handler
 
 ETC: Final = "/etc/kata-containers/configuration.toml"
@@ -186,3 +188,53 @@ def test_d5_d6_every_entry_counts_and_rs_symlinks_are_flagged(tmp_path: Path) ->
     assert go.dropins == found.dropins
     assert "refuses" not in _reason(discover(root=root, runtime="go", path=RS_ETC),
                                      base + "a.toml")
+
+
+def _with_dropins(tmp_path: Path, dropins: dict[str, str]) -> Path:
+    main = GO_QEMU.replace("[hypervisor.qemu]\n", '[hypervisor.qemu]\nkernel = "/k"\n'
+                           'image = "/i"\nenable_annotations = ["a", "b"]\n')
+    return build(tmp_path, {ETC: main, **{f"/etc/kata-containers/config.d/{name}": text
+                                          for name, text in dropins.items()}})
+
+
+def test_d2_every_entry_is_read_and_one_that_cannot_be_refuses_the_load(tmp_path: Path) -> None:
+    root = _with_dropins(tmp_path, {"10-no-suffix": "[hypervisor.qemu]\ndefault_memory = 4096\n"})
+    eff = load(ETC, root=root, arch="x86_64", runtime="go")
+    assert eff.hypervisor.default_memory == 4096  # no name filter
+    (root / "etc/kata-containers/config.d/20-dir").mkdir()
+    with pytest.raises(LoadError) as caught:
+        load(ETC, root=root, arch="x86_64", runtime="go")
+    assert caught.value.findings[0].rule_id == "dropin-not-file"
+
+
+def test_d3_a_dropin_overrides_only_its_keys_and_replaces_arrays(tmp_path: Path) -> None:
+    root = _with_dropins(tmp_path, {
+        "10-a.toml": '[hypervisor.qemu]\nenable_annotations = ["c"]\n',
+        "20-b.toml": "[hypervisor.qemu]\ndefault_memory = 3000\n"})
+    eff = load(ETC, root=root, arch="x86_64", runtime="go")
+    hv = eff.hypervisor
+    assert (hv.enable_annotations, hv.default_memory, hv.kernel) == (("c",), 3000, "/k")
+    assert eff.origin("hypervisor.default_memory").path == "/etc/kata-containers/config.d/20-b.toml"
+
+
+def test_d4_an_unknown_key_in_a_dropin_is_reported(tmp_path: Path) -> None:
+    root = _with_dropins(tmp_path, {"10-typo.toml": "[hypervisor.qemu]\ndefualt_memory = 4096\n"})
+    eff = load(ETC, root=root, arch="x86_64", runtime="go")
+    assert eff.hypervisor.default_memory == 2048  # ignored, the built-in value stays
+    report = validate([ETC], root=str(root), runtime="go", arch="x86_64")
+    typo = [f for f in report.findings if f.rule_id == "unknown-key"]
+    assert [(str(f.location.path), f.location.line) for f in typo] == [(
+        "/etc/kata-containers/config.d/10-typo.toml", 2)]  # named as the host names it
+    assert "default_memory" in typo[0].message
+
+
+@pytest.mark.parametrize("runtime", ["go", "rs"])
+def test_d7_a_dropin_with_a_syntax_error_refuses_the_load(tmp_path: Path, runtime: str) -> None:
+    main = RS_QEMU if runtime == "rs" else GO_QEMU
+    path = RS_ETC if runtime == "rs" else ETC
+    root = build(tmp_path, {path: main, path.replace("configuration.toml", "config.d/10.toml"):
+                            "[hypervisor.qemu\n"})
+    with pytest.raises(LoadError) as caught:
+        load(path, root=root, arch="x86_64", runtime=runtime)  # type: ignore[arg-type]
+    assert caught.value.findings[0].rule_id == "toml-syntax"
+    assert "config.d/10.toml" in str(caught.value)
