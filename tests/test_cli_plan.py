@@ -120,6 +120,17 @@ def test_a_hypervisor_without_a_plan_is_named(tmp_path: Path) -> None:
     assert "no launch plan for hypervisor 'remote'" in err
 
 
+def test_a_go_file_without_a_hypervisor_table_plans_go_builtin_qemu(tmp_path: Path) -> None:
+    # the Go runtime loads it with GetDefaultHypervisorConfig, which names both an image and
+    # an initrd: the plan shows that VM and says the runtime would refuse to create it
+    root = host_root(tmp_path, "[runtime]\nenable_debug = false\n")
+    code, out, _ = run(*plan_args(root, "--format", "json"))
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["hypervisor"], doc["binary"]) == ("qemu", "/usr/bin/qemu-system-x86_64")
+    assert any("are both set" in w and "image-and-initrd" in w for w in doc["warnings"])
+
+
 def test_missing_config_exits_2(tmp_path: Path) -> None:
     code, _, err = run(str(tmp_path / "nope.toml"), "--arch", "x86_64")
     assert code == 2

@@ -57,6 +57,11 @@ def _missing(eff: Effective, plan: Plan, ctx: Context) -> list[str]:
             where = "" if ctx.root in ("", "/") else f" under {ctx.root}"
             out.append(f"{key} = {path!r} does not exist here{where}: the runtime would "
                        + _WHEN.get(key, "refuse to load this configuration"))
+    if h.image and h.initrd:
+        # a Go file without a hypervisor table loads with both (its built-in settings); the
+        # VM is then refused when the sandbox is created (validate: image-and-initrd)
+        out.append(f"image = {h.image!r} and initrd = {h.initrd!r} are both set: the runtime "
+                   "boots from only one and refuses to create the VM (validate: image-and-initrd)")
     return out
 
 
