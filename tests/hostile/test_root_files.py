@@ -86,8 +86,9 @@ def test_paths_a_config_names_are_looked_up_inside_the_root(resolver: str, tmp_p
 
 def test_hash_check_of_a_fifo_asset_never_blocks(tmp_path: Path) -> None:
     """A pod's kernel_hash annotation naming a FIFO is refused, not read forever."""
+    from kata_config import HostFiles
     from kata_runtime.annotations.decision import Refused
-    from kata_runtime.annotations.go_glob import HostView
+    from kata_runtime.annotations.go_glob import GlobView
     from kata_runtime.annotations.hashes import HASH_OF_ASSET, check_go_hash
 
     fifo = tmp_path / "vmlinux"
@@ -95,7 +96,8 @@ def test_hash_check_of_a_fifo_asset_never_blocks(tmp_path: Path) -> None:
     asset = "io.katacontainers.config.hypervisor.kernel"
     annotations = {HASH_OF_ASSET[asset]: "0" * 128}
     with fifo_guard([fifo]) as guard, pytest.raises(Refused, match="cannot be read"):
-        check_go_hash("go", asset, "/vmlinux", annotations, HostView(tmp_path))
+        check_go_hash("go", asset, "/vmlinux", annotations,
+                      GlobView(HostFiles(tmp_path)))
     assert not guard.hung
 
 
