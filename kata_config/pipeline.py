@@ -100,7 +100,10 @@ def validate_file(path: Path, runtime: RuntimeChoice = "auto", arch: str | None 
     loaded = load_config(Path(path), dropins=dropins, host=host)
     target: Runtime = detect_runtime(loaded.data, loaded.main) if runtime == "auto" else runtime
     if arch == AUTO:
-        where = loaded.main if host is not None else Path(os.path.abspath(loaded.main))
+        # standard input has no path: the working directory's name says nothing about it
+        named = os.fspath(path)
+        where = "" if host is None and named == STDIN else (
+            loaded.main if host is not None else os.path.abspath(loaded.main))
         target_arch = detect_arch(loaded.data, where)
     else:
         target_arch = normalize(arch) if arch else host_arch()

@@ -4,6 +4,7 @@ and each file gets the verdict it gets when checked alone for its own arch."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,26 @@ def test_corpus_qemu_files_name_their_arch_without_their_folder(tmp_path: Path) 
         assert arch_of(parsed, tmp_path / "configuration.toml") == corpus_arch(path), path
         checked += 1
     assert checked >= 20
+
+
+def test_standard_input_is_judged_by_its_content_not_the_working_directory(
+        tmp_path: Path) -> None:
+    require_corpus()
+    source = RENDERED / "aarch64" / "runtime-go" / "configuration-qemu.toml"
+    cwd = tmp_path / "s390x"
+    cwd.mkdir()
+
+    def findings(*argv: str, stdin: bytes | None = None) -> list[object]:
+        proc = subprocess.run([sys.executable, "-m", "kata_cli", "validate", "--format", "json",
+                               *argv], input=stdin, capture_output=True, cwd=cwd,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                                  [str(REPO), str(REPO / "runtime")])}, check=False)
+        assert proc.returncode in (0, 1), proc.stderr
+        return [(f["rule"], f["message"]) for f in json.loads(proc.stdout)["findings"]]
+
+    piped = findings("--arch", "auto", "-", stdin=source.read_bytes())
+    assert piped == findings("--arch", "aarch64", str(source))
+    assert piped != findings("--arch", "s390x", str(source))
 
 
 @pytest.mark.parametrize("front", ["fast", "typer"])
