@@ -9,8 +9,7 @@ import re
 import sys
 from typing import IO, Any, Final
 
-RULES_URL: Final = "https://github.com/kata-config/kata-config/blob/main/docs/rules.md"
-"""Where every rule is documented; ``#<rule-id>`` is its section (GitHub's heading anchors)."""
+from kata_config.project import RULES_URL
 
 
 def github_escape(text: str, prop: bool = False) -> str:

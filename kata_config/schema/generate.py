@@ -13,11 +13,11 @@ from typing import Any, Final
 
 from kata_config.keys import KEYS, RUNTIMES, KeySpec, Table, ValueType, lookup
 from kata_config.keys.history import NAMES, History, all_keys
+from kata_config.project import RAW_URL
 from kata_config.walk import SUB_TABLES, TOP_LEVEL
 
 SCHEMA_FILE: Final = Path(__file__).with_name("kata-configuration.schema.json")
-SCHEMA_ID: Final = ("https://raw.githubusercontent.com/kata-config/kata-config/main/"
-                     "kata_config/schema/kata-configuration.schema.json")
+SCHEMA_ID: Final = f"{RAW_URL}/kata_config/schema/kata-configuration.schema.json"
 """Where the schema is published: the generated file itself on the main branch, so the URL
 never changes and always serves the newest catalogue (docs/editors.md explains the choice)."""
 
