@@ -9,10 +9,17 @@ a CRD: it is checked against NFD's own CRD schema (tests/fixtures/k8s/nfd-api-cr
 from __future__ import annotations
 
 import copy
+import fnmatch
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import venv
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema
 import kubernetes_validate
@@ -154,8 +161,157 @@ def test_daemonset_is_confined() -> None:
     assert re.fullmatch(r"[a-z0-9./-]+:\d+\.\d+\.\d+", container["image"])
 
 
+def _instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of a Containerfile, continuation lines joined."""
+    out = []
+    for raw in re.sub(r"\\\n", " ", text).splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def _context(dest: Path) -> Path:
+    """The build context as the engine sends it: the checkout minus .dockerignore's entries."""
+    patterns = [p.strip() for p in (REPO / ".dockerignore").read_text().splitlines()
+                if p.strip() and not p.startswith("#")]
+
+    def ignored(directory: str, names: list[str]) -> set[str]:
+        rel = Path(directory).relative_to(REPO)
+        return {n for n in names for p in patterns
+                if fnmatch.fnmatch((rel / n).as_posix(), p.removeprefix("**/"))
+                or fnmatch.fnmatch(n, p.removeprefix("**/"))}
+
+    shutil.copytree(REPO, dest, ignore=ignored, symlinks=True)
+    assert not (dest / ".venv").exists()
+    return dest
+
+
+class Image(NamedTuple):
+    """What replaying a Containerfile leaves: the final stage's tree and how it starts."""
+
+    root: Path
+    env: dict[str, str]
+    entry: list[str]
+    cmd: list[str]
+
+
+def _replay(tmp_path: Path) -> Image:
+    """Run deploy/Containerfile's stages, one fresh virtualenv of this Python per stage."""
+    steps = _instructions((DEPLOY / "Containerfile").read_text(encoding="utf-8"))
+    stages: list[list[tuple[str, str]]] = []
+    for word, rest in steps:
+        if word == "FROM":
+            assert rest.startswith("docker.io/library/python:3.11"), rest
+            stages.append([])
+        else:
+            stages[-1].append((word, rest))
+    assert len(stages) == 2
+    wheels = tmp_path / "wheels"
+    env_vars: dict[str, str] = {}
+    entry: list[str] = []
+    cmd: list[str] = []
+    image = tmp_path / "image"
+    for number, stage in enumerate(stages):
+        root = tmp_path / f"stage{number}"
+        venv.EnvBuilder(with_pip=True).create(root)
+        workdir = tmp_path
+        for word, rest in stage:
+            if word == "WORKDIR":
+                workdir = tmp_path / rest.strip("/")
+            elif word == "COPY" and rest == ". .":
+                _context(workdir)
+            elif word == "COPY":
+                assert rest == "--from=build /wheels /wheels", rest  # same directory here
+            elif word == "RUN":
+                script = rest.replace("/wheels", str(wheels))
+                done = subprocess.run(
+                    ["bash", "-euc", script], cwd=workdir, capture_output=True, text=True,
+                    timeout=600, check=False,
+                    env={**os.environ, "PATH": f"{root}/bin:{os.environ['PATH']}"})
+                assert done.returncode == 0, (script, done.stdout[-2000:], done.stderr[-2000:])
+            elif word == "ENV":
+                env_vars.update(dict(pair.split("=", 1) for pair in rest.split()))
+            elif word == "ENTRYPOINT":
+                entry = json.loads(rest)
+            elif word == "CMD":
+                cmd = json.loads(rest)
+            else:
+                assert word == "USER", word
+        image = root
+    return Image(image, env_vars, entry, cmd)
+
+
+def test_containerfile_steps_build_a_read_only_image_that_runs(tmp_path: Path) -> None:
+    """Every RUN, ENV, ENTRYPOINT and CMD of deploy/Containerfile, replayed without an engine.
+
+    No container engine or registry is reachable on the machines this suite runs on (no
+    docker daemon; docker.io does not resolve), so the image itself is never built here:
+    each stage runs its RUN lines in a fresh virtualenv of this Python standing in for
+    python:3.11-slim, with /wheels in a temporary directory. What this proves: the build
+    context suffices for the wheel, the final stage installs it with its dependencies and
+    pre-compiles the bytecode, and ENTRYPOINT + CMD (with the image's ENV) check a host
+    without writing a byte into the installed tree (the DaemonSet's read-only root).
+    test_containerfile_builds_with_a_real_engine builds the real image where one is reachable.
+    """
+    image, env_vars, entry, cmd = _replay(tmp_path)
+    wheels = tmp_path / "wheels"
+    assert not wheels.exists()  # the final stage removed them
+    purelib = subprocess.run(
+        [str(image / "bin" / "python"), "-c",
+         "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    tag = f"cpython-{sys.version_info.major}{sys.version_info.minor}"
+    package = Path(purelib) / "kata_config"
+    for module in package.rglob("*.py"):
+        assert (module.parent / "__pycache__" / f"{module.stem}.{tag}.pyc").exists(), module
+    before = sorted(str(p) for p in image.rglob("*"))
+    args = [str(HOSTS / "x86_64-pvm") if a == "/host" else a for a in cmd]
+    done = subprocess.run([str(image / "bin" / entry[0]), *entry[1:], *args],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={"PATH": f"{image}/bin:/usr/bin:/bin", **env_vars})
+    assert done.returncode in (0, 1), done.stderr
+    assert "verdict:" in done.stdout
+    assert "SKIP  network.release" in done.stdout  # KATA_CHECK_NO_NETWORK from ENV
+    assert sorted(str(p) for p in image.rglob("*")) == before  # nothing written at run time
+
+
+def test_containerfile_builds_with_a_real_engine(tmp_path: Path) -> None:
+    """The real image from a real engine, and a run of it on a fixture host mounted read-only.
+
+    Not a CI component: a build pulls python:3.11-slim from docker.io, which the machines
+    this suite runs on cannot reach (no daemon either), so this skips unless an engine
+    answers; test_containerfile_steps_build_a_read_only_image_that_runs covers the steps.
+    """
+    engine = shutil.which("podman") or shutil.which("docker")
+    if engine is None:
+        pytest.skip("no container engine (podman or docker) on PATH")
+    info = subprocess.run([engine, "info"], capture_output=True, text=True, timeout=60,
+                          check=False)
+    if info.returncode != 0:
+        pytest.skip(f"{engine} cannot reach its engine: {info.stderr.strip()[:200]}")
+    tag = f"localhost/kata-config-test:{tmp_path.name}"
+    build = subprocess.run([engine, "build", "-f", str(DEPLOY / "Containerfile"), "-t", tag,
+                            str(REPO)], capture_output=True, text=True, timeout=1800,
+                           check=False)
+    if build.returncode != 0 and "python:3.11-slim" in build.stderr and any(
+            s in build.stderr for s in ("resolve", "dial tcp", "connection refused", "timeout")):
+        pytest.skip(f"the base image registry is unreachable: {build.stderr.strip()[-300:]}")
+    assert build.returncode == 0, build.stderr[-3000:]
+    try:
+        done = subprocess.run(
+            [engine, "run", "--rm", "--read-only", "--network=none",
+             "-v", f"{HOSTS / 'x86_64-pvm'}:/host:ro", tag],
+            capture_output=True, text=True, timeout=300, check=False)
+    finally:
+        subprocess.run([engine, "rmi", "-f", tag], capture_output=True, check=False,
+                       timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert "verdict:" in done.stdout
+
+
 def test_containerfile_runs_our_console_script_with_arguments_it_accepts(tmp_path: Path) -> None:
-    import json
     import tomllib
 
     text = (DEPLOY / "Containerfile").read_text(encoding="utf-8")
