@@ -53,6 +53,10 @@ def run(*, config: Path | None, root: str, live: bool, arch: str | None,
     except KataConfigError as exc:
         raise usage.fail(str(exc)) from None
     last = pending[0]
+    if last.config is None and any(t.fmt == CheckFormat.sarif for t in targets):
+        raise usage.fail("--format sarif anchors each host finding to the configuration "
+                         "checked, and none was found: give --config FILE (code scanning "
+                         "rejects a result without a file)")
 
     def once(every: float) -> HostReport:
         nonlocal last

@@ -43,6 +43,7 @@ class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
     nfd = "nfd"
     prometheus = "prometheus"
 
@@ -164,8 +165,9 @@ CHECK: Final = Command("check", (
         "KATA_CHECK_NO_NETWORK is set, to any value).", None, False),
     Opt("verbose", ("--verbose", "-v"), "Show evidence.", None, False),
     Opt("fmt", ("--format",), "Output format (repeatable, each with its own --output): text, "
-        "json, github (workflow annotations), nfd (NFD feature file) or prometheus "
-        "(node_exporter textfile).", CheckFormat,
+        "json, github (workflow annotations), sarif (code scanning; needs a configuration "
+        "to anchor findings to), nfd (NFD feature file) or prometheus (node_exporter "
+        "textfile).", CheckFormat,
         many=True, show_default=False),
     Opt("output", ("--output", "-o"), "File for the --format in the same position, replaced "
         "atomically ('-': stdout).", Path, many=True, show_default=False),

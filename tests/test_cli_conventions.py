@@ -204,3 +204,31 @@ def test_check_github_annotations() -> None:
     assert any(line.startswith("::error title=kata-config check cpu.") for line in lines)
     assert lines[-1].startswith("verdict: FAIL")
     assert not any(line.startswith("::") and "::pass" in line for line in lines)
+
+
+def test_check_sarif_anchors_host_findings_to_the_config() -> None:
+    """--format sarif means the same in check as in validate: code scanning input, each
+    result with a file (line 1 of the configuration checked) and the rule's help."""
+    config = "defaults/go/x86_64/configuration-qemu.toml"
+    root = str(HOSTS / "x86_64-amd-no-svm")
+    code, out, _ = run("check", "-n", "--root", root, "--config", config, "--format", "sarif")
+    _, plain, _ = run("check", "-n", "--root", root, "--config", config, "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0"
+    (sarif_run,) = doc["runs"]
+    problems = [c for c in json.loads(plain)["checks"] if c["status"] in ("warn", "fail")]
+    assert [r["ruleId"] for r in sarif_run["results"]] == [c["id"] for c in problems]
+    assert {r["level"] for r in sarif_run["results"]} == {"error", "warning"}
+    for result in sarif_run["results"]:
+        (location,) = result["locations"]
+        assert location["physicalLocation"] == {"artifactLocation": {"uri": config},
+                                                "region": {"startLine": 1}}
+    for rule in sarif_run["tool"]["driver"]["rules"]:
+        for field in ("shortDescription", "fullDescription", "help"):
+            assert rule[field]["text"], (rule["id"], field)
+    # without a configuration there is no file to anchor to: refused, not an invalid upload
+    code, out, err = run("check", "-n", "--root", str(HOSTS / "x86_64-pvm"), "--format",
+                         "sarif")
+    assert (code, out) == (2, "")
+    assert err.startswith("kata-config: --format sarif anchors"), err

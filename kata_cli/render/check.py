@@ -1,4 +1,5 @@
-"""Render ``kata-config check`` results: aligned text for people, versioned JSON for machines.
+"""Render ``kata-config check`` results: aligned text for people, versioned JSON for machines,
+workflow annotations and SARIF for CI, NFD and Prometheus files for fleets.
 
 No decisions here beyond the verdict (the worst status). Colour is plain ANSI and only when
 the stream is a terminal and ``NO_COLOR`` is unset, so piped output stays byte-stable.
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Final
 
 from kata_cli.render import github_escape, printable
-from kata_config import HostReport, Status
+from kata_config import HostReport, Status, __version__
 
 JSON_VERSION: Final = 1
 _COLOUR: Final = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "1;31", Status.SKIP: "2"}
@@ -85,6 +88,61 @@ def render_github(run: CheckRun, stream: IO[str], verbose: bool = False,
     stream.write(f"verdict: {run.verdict.value.upper()} ({counts or 'no checks'})\n")
 
 
+_SARIF_LEVEL: Final = {Status.WARN: "warning", Status.FAIL: "error"}
+
+
+def _artifact(path: str) -> str:
+    """The file's URI as code scanning wants it: relative to the checkout (the cwd) when the
+    file is inside it, else an absolute ``file:`` URI."""
+    resolved = Path(path).resolve()
+    rel = os.path.relpath(resolved, Path.cwd())
+    return resolved.as_uri() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def to_sarif(run: CheckRun) -> dict[str, object]:
+    """SARIF 2.1.0: a result per WARN/FAIL check, anchored to line 1 of the configuration
+    checked (host findings have no file of their own, and GitHub rejects a whole upload when
+    any result lacks a location). The check id is the rule; its help is the remedy."""
+    if run.config is None:
+        raise ValueError("SARIF needs the configuration file the host was checked against")
+    problems = [r for r in run.results if r.status in _SARIF_LEVEL]
+    used = sorted({r.id for r in problems})
+    first = {r.id: r for r in reversed(problems)}
+    rules = [{
+        "id": cid,
+        "name": cid,
+        "shortDescription": {"text": f"host check {cid}"},
+        "fullDescription": {"text": first[cid].message[:1024]},
+        "help": {"text": (first[cid].remedy or first[cid].message)[:8000]},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[first[cid].status]},
+    } for cid in used]
+    index = {cid: i for i, cid in enumerate(used)}
+    location = {"physicalLocation": {"artifactLocation": {"uri": _artifact(run.config)},
+                                     "region": {"startLine": 1}}}
+    results = [{
+        "ruleId": r.id,
+        "ruleIndex": index[r.id],
+        "level": _SARIF_LEVEL[r.status],
+        "message": {"text": r.message + (f"; fix: {r.remedy}" if r.remedy else "")},
+        "locations": [location],
+        "properties": {"evidence": r.evidence, "arch": run.arch, "root": run.root},
+    } for r in problems]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "kata-config check", "version": __version__,
+                                      "semanticVersion": __version__, "rules": rules}},
+                  "columnKind": "unicodeCodePoints", "results": results}],
+    }
+
+
+def render_sarif(run: CheckRun, stream: IO[str], verbose: bool = False,
+                 colour: bool = False) -> None:
+    """The SARIF document (``check`` refuses the format earlier when no config was checked)."""
+    del verbose, colour
+    stream.write(json.dumps(to_sarif(run), indent=2) + "\n")
+
+
 def render_list(rows: Sequence[tuple[str, str]], stream: IO[str]) -> None:
     """``check --list``: every check id with the probe module that emits it."""
     width = max((len(cid) for cid, _ in rows), default=0)
@@ -110,6 +168,7 @@ RENDERERS: Final[Mapping[str, Renderer]] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
+    "sarif": render_sarif,
     "nfd": _lazy("kata_cli.render.nfd", "render_nfd"),
     "prometheus": _lazy("kata_cli.render.prometheus", "render_prometheus"),
 }
