@@ -232,3 +232,20 @@ def test_check_sarif_anchors_host_findings_to_the_config() -> None:
                          "sarif")
     assert (code, out) == (2, "")
     assert err.startswith("kata-config: --format sarif anchors"), err
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "-", "--arch", "x86_64", "--format", "json"],
+    ["diff", "-"],
+    ["migrate", "-", "--to", "rs"],
+    ["check", "-n", "--root", str(HOSTS / "x86_64-pvm"), "--config", "-", "--only", "config"],
+], ids=["validate", "diff", "migrate", "check-config"])
+def test_dash_reads_the_configuration_from_stdin(args: list[str]) -> None:
+    stock = Path(__file__).resolve().parents[1] / "defaults/go/x86_64/configuration-qemu.toml"
+    result = runner.invoke(app, args, input=stock.read_text(encoding="utf-8"))
+    assert result.exit_code in (0, 1), result.stderr
+    assert "does not exist" not in result.stderr
+    if args[0] == "validate":
+        assert json.loads(result.stdout)["summary"]["errors"] == 0
+    if args[0] == "diff":
+        assert "no differences" in result.stdout
