@@ -3,6 +3,7 @@ silencing rules, CI formats, explain, schema output, symlinked writes, completio
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kata_cli import app
+from kata_cli.render import wants_colour
 from kata_config import __version__
 from tests.hostfixtures import HOSTS
 
@@ -249,3 +251,37 @@ def test_dash_reads_the_configuration_from_stdin(args: list[str]) -> None:
         assert json.loads(result.stdout)["summary"]["errors"] == 0
     if args[0] == "diff":
         assert "no differences" in result.stdout
+
+
+def test_reports_on_stderr_results_on_stdout(tmp_path: Path) -> None:
+    """A command that writes a file says so on stderr; stdout stays for results."""
+    archive = tmp_path / "s.tar.gz"
+    code, out, err = run("snapshot", str(archive), "--root", str(HOSTS / "x86_64-pvm"))
+    assert (code, out) == (0, "")
+    assert err.startswith(f"kata-config: wrote {archive}: "), err
+    target = tmp_path / "configuration.toml"
+    code, out, err = run("defaults", "write", "qemu", "--arch", "x86_64", str(target))
+    assert (code, out, err) == (0, "", f"kata-config: wrote {target}\n")
+    code, out, err = run("defaults", "show", "qemu", "--arch", "x86_64")
+    assert (code, err) == (0, "")
+    assert out == target.read_text(encoding="utf-8")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("env", "coloured"), [
+    ({"TERM": "xterm-256color"}, True),
+    ({"TERM": "dumb"}, False),
+    ({"TERM": "dumb", "FORCE_COLOR": "1"}, True),
+    ({"TERM": "xterm-256color", "NO_COLOR": "1"}, False),
+], ids=["terminal", "term-dumb", "dumb-forced", "no-color"])
+def test_colour_on_a_terminal_follows_term(env: dict[str, str], coloured: bool,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TERM", "FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert wants_colour(_Terminal()) is coloured
