@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from kata_config.project import RULES_URL
+
 if TYPE_CHECKING:
     from kata_config.arch import ArchSpec, UnknownArchError, canonical_arch
     from kata_config.arch.qemu import MaxMem, QemuLaunch, Rootfs, RootPorts
@@ -137,6 +139,7 @@ _LAZY: Final[dict[str, str]] = {
 }
 
 __all__ = [
+    "RULES_URL",
     "AgentSettings",
     "ArchSpec",
     "AtomicWriteError",

@@ -9,7 +9,7 @@ import re
 import sys
 from typing import IO, Any, Final
 
-from kata_config.project import RULES_URL
+from kata_config import RULES_URL
 
 
 def github_escape(text: str, prop: bool = False) -> str:
