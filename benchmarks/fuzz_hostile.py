@@ -7,7 +7,7 @@ tables, 20,000 tables, long lines, dates, escapes, files over the 4 MiB cap, FIF
 device nodes, folders with hostile config.d entries, link loops, links to a FIFO or outside)
 given to validate, diff, diff --against, migrate, migrate --output, check --config, check
 --root (the input placed where a probe reads) or snapshot --extract (tests/hostile/cases.py).
-Exit 1 on the first case that hangs (60 s on the clock), works on (5 s of CPU), exits with
+Exit 1 on the first case that hangs (120 s on the clock), works on (15 s of CPU), exits with
 anything but 0/1/2, prints a traceback or internal error, shows under --root the secret kept
 beside it, or changes anything outside it; the case's seed is printed for replay with
 ``--seed S --cases 1``.
