@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kata_config.keys.history import NEWEST
+from kata_config.pipeline import validate_file
 from tests.release_corpus import DOC, check, corpus, own_release, public, render
 
 # Findings that mean "kata-config does not know this key or table": on a stock file of a
@@ -88,3 +89,19 @@ def test_a_file_mixing_releases_is_told_which_keys_disagree() -> None:
     assert len(messages) == 1
     assert "[netmon] was last read in 2.3" in messages[0]
     assert "first in 3.3" in messages[0]
+
+
+def test_checks_a_release_did_not_make_are_not_reported_for_it(tmp_path: Path) -> None:
+    fc = next(p for p in corpus() if p.parts[-3] == "1.12" and p.name == "configuration-fc.toml")
+    # 1.12 had no valid_entropy_sources (2.1 on): it took any entropy_source annotation
+    assert not any("entropy_source" in f.message for f in check(fc).findings)
+    assert any("entropy_source" in f.message for f in check(fc, NEWEST).findings)
+    swap = tmp_path / "configuration.toml"
+    swap.write_text('[hypervisor.qemu]\nkernel = "/k"\nimage = "/i"\nenable_guest_swap = true\n'
+                    '[runtime]\nname = "virt_container"\nhypervisor_name = "qemu"\n'
+                    'agent_name = "kata"\n[agent.kata]\n')
+    found = {rel: {f.rule_id for f in validate_file(swap, runtime="rs", arch="x86_64",
+                                                    release=rel).findings}
+             for rel in ("3.14", "3.15")}
+    assert "guest-swap-qemu" not in found["3.14"]  # runtime-rs qemu refused it from 3.15
+    assert "guest-swap-qemu" in found["3.15"]

@@ -9,6 +9,7 @@ from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import Table, annotation_names, keys_of
+from kata_config.keys.history import key_status
 from kata_config.model import KataConfig
 from kata_config.suggest import Suggester
 from kata_config.validators._util import hkey, hv_tables, str_list
@@ -246,6 +247,11 @@ def check_path_lists(cfg: KataConfig) -> Iterator[Issue]:
     lists = dict(_PATH_LISTS)
     if cfg.runtime == "rs":
         lists.update(_RS_ONLY_PATH_LISTS)
+    # a release without the list does not check that annotation's value (Go before 2.1 took
+    # any entropy_source)
+    lists = {suffix: key for suffix, key in lists.items()
+             if key_status(Table.HYPERVISOR.value, key, cfg.runtime, cfg.release)
+             in ("read", None)}
     matches = _matches(cfg)
     for name, table in hv_tables(cfg):
         enabled: set[str] = set()

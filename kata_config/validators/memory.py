@@ -28,7 +28,8 @@ MEMORY_SLOTS_REQUIRED = Rule(
     "runtime-rs firecracker has no default for memory_slots and refuses 0",
 )
 GUEST_SWAP_QEMU = Rule(
-    "guest-swap-qemu", Severity.ERROR, "runtime-rs qemu refuses enable_guest_swap = true"
+    "guest-swap-qemu", Severity.ERROR, "runtime-rs qemu refuses enable_guest_swap = true",
+    releases=(("rs", "3.15", ""),),  # the qemu plugin's refusal came with guest swap (7787340ab6)
 )
 VHOST_USER_STORE_NEEDS_HUGEPAGES = Rule(
     "vhost-user-store-needs-hugepages",
