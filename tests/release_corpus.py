@@ -45,14 +45,25 @@ def runtime_of(path: Path) -> str:
     return path.parts[-2]
 
 
+def _fits(path: Path) -> tuple[str, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return releases_of(data, runtime_of(path))  # type: ignore[arg-type]
+
+
 def own_release(path: Path) -> str:
     """A stock file's release; for a published file, the newest release its keys fit (the
     newest we know when no single release reads them all)."""
     if path.is_relative_to(RELEASES):
         return path.parts[-3]
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    fits = releases_of(data, runtime_of(path))  # type: ignore[arg-type]
+    fits = _fits(path)
     return fits[-1] if fits else NEWEST
+
+
+def _fit_label(path: Path) -> str:
+    fits = _fits(path)
+    if not fits:
+        return f"none (mixed): checked as {NEWEST}"
+    return fits[0] if len(fits) == 1 else f"{fits[0]}-{fits[-1]}: checked as {fits[-1]}"
 
 
 def check(path: Path, release: str | None = None) -> Report:
@@ -94,14 +105,15 @@ def render() -> str:
         "## Configurations people published",
         "",
         "Their release is the newest one that reads every key they set (the newest release "
-        "when no single one does: files of forks that mix keys of several releases).",
+        "when no single one does: files of forks, or carried across upgrades, that mix keys "
+        "of several releases).",
         "",
-        f"| runtime | file | its keys fit | as that release | as {NEWEST} |",
+        f"| runtime | file | releases its keys fit | as that release | as {NEWEST} |",
         "|---|---|---|---|---|",
     ]
     for path in public():
-        rel = own_release(path)
-        lines.append(f"| {runtime_of(path)} | {path.stem} | {rel} | {_summary(check(path))} | "
+        lines.append(f"| {runtime_of(path)} | {path.stem} | {_fit_label(path)} | "
+                     f"{_summary(check(path))} | "
                      f"{_summary(check(path, NEWEST))} |")
     return "\n".join(lines) + "\n"
 
