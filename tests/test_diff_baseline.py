@@ -196,3 +196,15 @@ def test_each_variant_is_chosen_for_its_own_file_and_not_without_its_feature(
     mine.write_text(text)
     result = diff_config(mine, runtime=rt, arch="x86_64")
     assert not result.baseline.startswith(f"stock {stock.template.name} ("), result.why
+
+
+def test_cli_kata_version_names_the_release_baseline_and_exits_0() -> None:
+    path = RELEASES_DIR / "2.0" / "go" / "configuration-qemu.toml"
+    result = CliRunner().invoke(app, ["diff", "--kata-version", "2.0.0", "--arch", "x86_64",
+                                      str(path)])
+    assert result.exit_code == 0, result.output
+    assert "stock qemu 2.0 (go, x86_64)" in result.output
+    assert "baseline: release 2.0: --kata-version 2.0" in result.output
+    newest = CliRunner().invoke(app, ["diff", "--kata-version", "4.1", "--arch", "x86_64",
+                                      str(path)])
+    assert newest.exit_code == 1  # against 4.1's stock file a 2.0 file differs
