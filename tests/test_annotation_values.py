@@ -78,8 +78,11 @@ def test_annotation_arguments_and_files(tmp_path: object) -> None:
     assert got == {"k": "v", "a.b": "1", "n": 5, "x.y": "a=b", "z": ""}
     with pytest.raises(PodAnnotationError, match="expected KEY=VALUE"):
         read_annotation_args(["io.katacontainers.config.hypervisor.default_memory"])
-    with pytest.raises(PodAnnotationError, match="cannot be read"):
+    with pytest.raises(PodAnnotationError, match="does not exist"):
         read_annotation_args([f"@{tmp_path / 'missing'}"])
+    (tmp_path / "latin1.txt").write_bytes(b"k=\xe9\n")
+    with pytest.raises(PodAnnotationError, match="not UTF-8"):
+        read_annotation_args([f"@{tmp_path / 'latin1.txt'}"])
     (tmp_path / "list.json").write_text("[1]")
     with pytest.raises(PodAnnotationError):
         read_annotation_args([f"@{tmp_path / 'list.json'}"])

@@ -26,6 +26,10 @@ FIFO_COMMANDS = {
     "check-config": (["check", "--root", "{root}", "--arch", "x86_64", "-n", "--config",
                       "{fifo}"], "is a FIFO"),
     "snapshot-extract": (["snapshot", "--extract", "{fifo}", "{dest}"], "is a FIFO"),
+    "annotate-file": (["annotate", "--arch", "x86_64", "--runtime", "go", "{good}", "-a",
+                       "@{fifo}"], "is a FIFO"),
+    "plan-annotation-file": (["plan", "--arch", "x86_64", "--runtime", "go", "{good}", "-a",
+                              "@{fifo}"], "is a FIFO"),
 }
 
 

@@ -1,7 +1,8 @@
 """Read a pod's annotations from ``KEY=VALUE`` arguments and ``@file`` references.
 
-An ``@file`` holds either a JSON object (as ``kubectl get pod -o jsonpath='{.metadata
-.annotations}'`` prints it) or ``key=value`` lines (blank lines and ``#`` comments skipped).
+An ``@file`` (``@-``: standard input) holds either a JSON object (as ``kubectl get pod -o
+jsonpath='{.metadata.annotations}'`` prints it) or ``key=value`` lines (blank lines and ``#``
+comments skipped).
 Values that are not strings are kept as they are, so that the guards can reject them.
 """
 
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Final
+
+from kata_config import InputError, read_input
 
 MAX_FILE: Final = 1024 * 1024  # an @file larger than this is refused unread
 
@@ -36,14 +38,16 @@ def read_annotation_args(args: Iterable[str]) -> dict[str, object]:
 
 
 def _read_file(name: str) -> dict[str, object]:
-    path = Path(name)
+    # kata_config's input reader: a regular file (or - for standard input) of at most
+    # MAX_FILE, judged on the descriptor it reads, so a FIFO or device is refused unopened
     try:
-        if path.stat().st_size > MAX_FILE or not path.is_file():
-            raise PodAnnotationError(f"@{name}: not a regular file of at most 1 MiB")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PodAnnotationError(f"@{name}: cannot be read ({exc.__class__.__name__}); give a "
-                                 "readable UTF-8 file") from None
+        text = read_input(name, "annotation file", MAX_FILE).decode("utf-8")
+    except InputError as exc:
+        raise PodAnnotationError(f"@{name}: {exc}; give a regular file of at most 1 MiB") \
+            from None
+    except UnicodeDecodeError:
+        raise PodAnnotationError(f"@{name}: cannot be read (not UTF-8); give a readable UTF-8 "
+                                 "file") from None
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
