@@ -87,3 +87,14 @@ def test_usage_errors_exit_2(config: str, args: list[str], message: str) -> None
     code, out = run(config, *args)
     assert code == 2
     assert message in out
+
+
+def test_annotation_file_from_standard_input(config: str) -> None:
+    # kubectl get pod P -o jsonpath='{.metadata.annotations}' | kata-config annotate -a @-
+    result = CliRunner().invoke(app, ["annotate", "/etc/configuration.toml", "--root", config,
+                                      "--arch", "x86_64", "--runtime", "go", "-a", "@-",
+                                      "--format", "json"],
+                                input=json.dumps({HV + "default_memory": "3072"}))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["changes"] == [
+        {"key": "hypervisor.default_memory", "from": 2048, "to": 3072}]
