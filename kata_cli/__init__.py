@@ -28,7 +28,7 @@ def build_app() -> typer.Typer:
     """The typer app with every command, in the order ``--help`` lists them."""
     # The command table imports typer and every command module here, not with the package:
     # the fast front end of the hot commands needs none of them.
-    from kata_cli import (
+    from kata_cli import (  # noqa: PLC0415 (the command table)
         annotate,
         check,
         defaults,

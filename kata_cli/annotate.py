@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+import kata_config
 from kata_cli import options
 
 
@@ -54,9 +55,8 @@ def annotate(
     Exit 0 when the pod would start with them, 1 when an annotation is rejected under the Go
     runtime's rules or the runtime would refuse the pod, 2 on a usage error.
     """
-    from kata_cli.render.annotate import RENDERERS
-    from kata_config import LoadError, load
-    from kata_runtime.annotations import (
+    from kata_cli.render.annotate import RENDERERS  # noqa: PLC0415 (lazy: tests/test_imports.py)
+    from kata_runtime.annotations import (  # noqa: PLC0415 (the command table: this command's body)
         PodAnnotationError,
         apply_annotations,
         read_annotation_args,
@@ -66,12 +66,12 @@ def annotate(
         raise options.fail("give at least one --annotation KEY=VALUE (or @FILE)")
     try:
         pod = read_annotation_args(annotation)
-        eff = load(config, runtime=options.runtime_value(runtime) or "auto",  # type: ignore[arg-type]
+        eff = kata_config.load(config, runtime=options.runtime_value(runtime) or "auto",  # type: ignore[arg-type]
                    arch=arch, root=root, runtime_class=runtime_class)
         chosen = None if behaviour is Behaviour.auto else behaviour.value
         result = apply_annotations(eff, pod, behaviour=chosen,  # type: ignore[arg-type]
                                    kata_version=kata_version)
-    except (PodAnnotationError, LoadError, ValueError) as exc:
+    except (PodAnnotationError, kata_config.LoadError, ValueError) as exc:
         raise options.fail(str(exc)) from None
     shown = eff.files[0] if eff.files else (config or "")
     RENDERERS[fmt.value](result, shown, sys.stdout)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+import kata_config
 from kata_cli import options
 
 defaults_app = typer.Typer(
@@ -16,21 +17,17 @@ defaults_app = typer.Typer(
 
 def _find(name: str, runtime: options.RuntimeOption, arch: str | None) -> Path:
     """The stock file; runtime auto means the one NAME implies, else go."""
-    from kata_config import UnknownDefaultError, stock_file
-
     try:
-        return stock_file(name, options.runtime_value(runtime),  # type: ignore[arg-type]
+        return kata_config.stock_file(name, options.runtime_value(runtime),  # type: ignore[arg-type]
                     options.resolve_arch(arch)).path
-    except UnknownDefaultError as err:
+    except kata_config.UnknownDefaultError as err:
         raise options.fail(str(err)) from None
 
 
 @defaults_app.command("list")
 def list_defaults() -> None:
     """List every stock configuration with the runtimes and arches it exists for."""
-    from kata_config import stock_templates
-
-    for t in stock_templates():
+    for t in kata_config.stock_templates():
         sys.stdout.write(f"{t.name:<22} {t.runtime}  {t.hypervisor:<11} {' '.join(t.arches)}\n")
 
 
@@ -52,14 +49,12 @@ def write(
     quiet: options.Quiet = False,
 ) -> None:
     """Write one stock configuration to PATH atomically (refuses to overwrite without --force)."""
-    from kata_config import AtomicWriteError, atomic_write
-
     text = _find(name, runtime, arch).read_text(encoding="utf-8")
     try:
-        atomic_write(path, text, overwrite=force)
+        kata_config.atomic_write(path, text, overwrite=force)
     except FileExistsError:
         raise options.fail(f"{path} exists; pass --force to replace it") from None
-    except AtomicWriteError as err:
+    except kata_config.AtomicWriteError as err:
         raise options.fail(f"cannot write {path}: {err.strerror}") from None
     options.note(f"wrote {path}", quiet)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+import kata_config
 from kata_cli.render.check import RENDERERS, CheckRun
 from kata_cli.usage import STDIN
 
@@ -60,8 +61,6 @@ def write(run: CheckRun, targets: Sequence[Target], verbose: bool, colour: bool)
     Raises:
         OSError: (an ``AtomicWriteError``) a file could not be written; it is unchanged.
     """
-    from kata_config import atomic_write
-
     for target in targets:
         if target.path is None:
             RENDERERS[target.fmt](run, sys.stdout, verbose, colour)
@@ -69,7 +68,7 @@ def write(run: CheckRun, targets: Sequence[Target], verbose: bool, colour: bool)
             continue
         buffer = io.StringIO()
         RENDERERS[target.fmt](run, buffer, verbose, False)
-        atomic_write(target.path, buffer.getvalue())
+        kata_config.atomic_write(target.path, buffer.getvalue())
 
 
 class Stopper:

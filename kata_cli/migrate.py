@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+import kata_config
 from kata_cli import options, sources
 
 
@@ -51,16 +52,8 @@ def migrate(
     would still not load under the target runtime (kata-config validate finds errors), exit 1,
     name each blocker and write nothing unless --force.
     """
-    from kata_cli.render import wants_colour
-    from kata_cli.render.diff import MIGRATE_RENDERERS
-    from kata_config import (
-        AtomicWriteError,
-        MigrateBlocked,
-        MigrateError,
-        atomic_write,
-        migrate_file,
-    )
-
+    from kata_cli.render import wants_colour  # noqa: PLC0415 (lazy: tests/test_imports.py)
+    from kata_cli.render.diff import MIGRATE_RENDERERS  # noqa: PLC0415
     if write and output:
         raise options.fail("pass either --write or --output, not both")
     sources.require([path])
@@ -72,10 +65,10 @@ def migrate(
         output, write = None, True  # writing over the input is --write: keep a backup
     release = options.resolve_release(kata_version)
     try:
-        result = migrate_file(path, to.value, release=release)
-    except MigrateBlocked as err:
+        result = kata_config.migrate_file(path, to.value, release=release)
+    except kata_config.MigrateBlocked as err:
         raise options.fail(f"{path} cannot be migrated: {err}", 1) from None
-    except MigrateError as err:
+    except kata_config.MigrateError as err:
         raise options.fail(str(err)) from None
     report = sys.stdout if (write or output) else sys.stderr
     if result.blockers and not force:
@@ -84,17 +77,17 @@ def migrate(
                            "result, so nothing was written (--force writes it anyway)", 1)
     try:
         if output:
-            atomic_write(output, result.text)
+            kata_config.atomic_write(output, result.text)
         elif write:
             # kata-deploy links configuration.toml to configuration-<shim>.toml: replacing the
             # link would leave the file the runtime reads unchanged, so write its target.
             real = path.resolve() if path.is_symlink() else path
-            saved = atomic_write(real, result.text, backup=True)
+            saved = kata_config.atomic_write(real, result.text, backup=True)
             via = f" through the symlink {path}" if real != path else ""
             options.note(f"wrote {real}{via} (backup: {saved})", quiet)
         else:
             sys.stdout.write(result.text)
-    except AtomicWriteError as err:
+    except kata_config.AtomicWriteError as err:
         raise options.fail(f"{err.strerror}; {path} is unchanged") from None
     MIGRATE_RENDERERS[fmt.value](result, report, wants_colour(report))
 

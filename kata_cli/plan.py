@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+import kata_config
 from kata_cli import options
 
 if TYPE_CHECKING:
     from kata_config import Effective
+    from kata_runtime.annotations import AnnotationResult
 
 
 class PlanFormat(StrEnum):
@@ -79,31 +81,32 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
     Exit 0 on success, 1 when the runtime would refuse the pod's annotations, 2 on unreadable
     input. With --try: 0 started, 1 refused by the hypervisor, 2 not tried.
     """
-    from kata_cli.render.plan import PLAN_RENDERERS, TRY_RENDERERS
-    from kata_config import KataConfigError, load
-    from kata_runtime.annotations import PodAnnotationError
-    from kata_runtime.plan import Context, UnsupportedHypervisor, build_plan
+    from kata_cli.render.plan import PLAN_RENDERERS, TRY_RENDERERS  # noqa: PLC0415
+    from kata_runtime.plan import Context, UnsupportedHypervisor, build_plan  # noqa: PLC0415
 
     if trial and str(root) != "/":
         raise options.fail("--try starts the hypervisor on this host: it cannot use --root")
     if timeout <= 0:
         raise options.fail(f"--timeout {timeout:g}: give a positive number of seconds")
     try:
-        eff = load(str(config) if config else None, arch=arch, root=str(root),
+        eff = kata_config.load(str(config) if config else None, arch=arch, root=str(root),
                    runtime=options.runtime_value(runtime) or "auto",  # type: ignore[arg-type]
                    runtime_class=runtime_class)
         notes: tuple[str, ...] = ()
-        if annotation:
-            eff, notes = _annotate(eff, annotation)
+        if annotation:  # the annotation engine loads only for a pod's annotations
+            from kata_runtime.annotations import apply_annotations, read_annotation_args  # noqa: PLC0415
+
+            eff, notes = _annotated(apply_annotations(eff, read_annotation_args(annotation)))
         built = build_plan(eff, Context(root=str(root)))
-    except (KataConfigError, PodAnnotationError, UnsupportedHypervisor, ValueError) as exc:
+    except (kata_config.KataConfigError, UnsupportedHypervisor, ValueError) as exc:
+        # a PodAnnotationError is a ValueError
         raise options.fail(str(exc)) from None
     if not trial:
         built = built.with_warnings(notes)
         PLAN_RENDERERS[fmt.value](built, sys.stdout, _where(eff))
         raise typer.Exit(0)
-    from kata_runtime.trial import try_plan  # lazy: only --try needs the runner
-    from kata_runtime.trial.runner import Interrupted
+    from kata_runtime.trial import try_plan  # lazy: only --try needs the runner  # noqa: PLC0415
+    from kata_runtime.trial.runner import Interrupted  # noqa: PLC0415 (lazy: tests/test_imports.py)
 
     try:
         result = try_plan(lambda ctx: build_plan(eff, ctx), accel=accel.value,
@@ -116,15 +119,12 @@ def plan(  # noqa: PLR0917 - typer passes one parameter per option
     raise typer.Exit(result.exit_code)
 
 
-def _annotate(eff: Effective, args: list[str]) -> tuple[Effective, tuple[str, ...]]:
+def _annotated(result: AnnotationResult) -> tuple[Effective, tuple[str, ...]]:
     """The configuration after the pod's annotations, and a warning per one not applied.
 
     Raises:
         typer.Exit: (1) when the runtime would refuse the pod because of an annotation.
     """
-    from kata_runtime.annotations import apply_annotations, read_annotation_args
-
-    result = apply_annotations(eff, read_annotation_args(args))
     rejected = [d for d in result.decisions if d.status == "rejected"]
     if result.refused:
         reasons = "; ".join(f"{d.annotation}: {d.reason}" for d in rejected if d.fatal)

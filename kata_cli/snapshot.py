@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+import kata_config
 from kata_cli import options
 
 
@@ -30,30 +31,21 @@ def snapshot(
     /opt/kata and /lib/modules are ever stored; device nodes become empty files. Live-only
     checks (the KVM ioctls) are not captured and show as SKIP on the snapshot.
     """
-    from kata_config import (
-        SnapshotError,
-        UnknownArchError,
-        canonical_arch,
-        extract_snapshot,
-        snapshot_files,
-        take_snapshot,
-    )
-
     try:
         if extract:
             if dest is None:
                 raise options.fail("--extract needs ARCHIVE and DEST")
-            names = extract_snapshot(archive, dest)
+            names = kata_config.extract_snapshot(archive, dest)
             options.note(f"unpacked {len(names)} entries into {dest}; "
                          f"run: kata-config check --root {dest}", quiet)
             return
         if dest is not None:
             raise options.fail("DEST is only used with --extract")
-        target = options.resolve_arch(arch) if arch else canonical_arch()
-        snap = take_snapshot(archive, target, force, source=root)
-    except (SnapshotError, UnknownArchError) as exc:
+        target = options.resolve_arch(arch) if arch else kata_config.canonical_arch()
+        snap = kata_config.take_snapshot(archive, target, force, source=root)
+    except (kata_config.SnapshotError, kata_config.UnknownArchError) as exc:
         raise options.fail(str(exc)) from None
-    count = len(list(snapshot_files(snap)))
+    count = len(list(kata_config.snapshot_files(snap)))
     options.note(f"wrote {archive}: {count} files from {snap.meta['arch']} host "
                  f"(kernel {snap.meta['kernel_release'] or 'unknown'})", quiet)
 

@@ -17,10 +17,12 @@ from kata_config import baseline
 from kata_config.arch import UnknownArchError, host_arch
 from kata_config.diff_absent import resolve_removed
 from kata_config.findings import Finding, Severity
+from kata_config.flavour import detect_runtime
 from kata_config.keys.history import NAMES, NEWEST, RELEASES, default_in, hypervisor_history
 from kata_config.keys.spec import REQUIRED, Runtime
-from kata_config.model import KataConfig, detect_runtime
+from kata_config.model import KataConfig
 from kata_config.probes.host import HostRoot
+from kata_config.reader import load_config
 from kata_config.release_guess import releases_of
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
 from kata_config.stock import releases as old_stock
@@ -211,8 +213,6 @@ def _looks_like_path(against: str) -> bool:
 
 
 def _load(path: Path, host: HostRoot | None = None) -> tuple[dict[str, Any], Any]:
-    from kata_config.reader import load_config
-
     loaded = load_config(path, host=host)
     errors = [f for f in loaded.findings if f.severity == Severity.ERROR]
     if errors:

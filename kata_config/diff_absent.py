@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import kata_config
 from kata_config.errors import KataConfigError
 from kata_config.keys.spec import Runtime
 
@@ -21,10 +22,11 @@ Same = Callable[[Any, Any], bool]
 def _values(path: str | os.PathLike[str], runtime: Runtime, arch: str | None,
             root: str | os.PathLike[str] = "/", release: str | None = None,
             ) -> tuple[Mapping[str, Any], Any] | None:
-    from kata_config.effective.loader import load  # the api's resolver; costs ~20 ms
-
     try:
-        effective = load(path, runtime=runtime, arch=arch, root=root, kata_version=release)
+        # through the public API table: the resolver (~20 ms of imports) loads only when a
+        # file leaves keys out
+        effective = kata_config.load(path, runtime=runtime, arch=arch, root=root,
+                                     kata_version=release)
     except (KataConfigError, OSError, ValueError):
         return None  # a file the runtime refuses: its absent keys keep the plain comparison
     return effective.values(), effective

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from kata_config.arch import ARCHES, ArchSpec
 from kata_config.errors import KataConfigError
 from kata_config.findings import Severity, exit_code_for
-from kata_config.probes import list_checks, modload, probe_modules, run_probes, selected
-from kata_config.probes.base import CheckResult, ProbeContext, Status, selects
+from kata_config.probes import list_checks, modload, probe_modules
+from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status, selects
 from kata_config.probes.config_checks import resolve
 from kata_config.probes.facts import Facts, gather
 from kata_config.probes.host import HostRoot
@@ -71,6 +71,37 @@ class HostReport:
     def counts(self) -> Mapping[Status, int]:
         """How many results have each status."""
         return {s: sum(1 for r in self.results if r.status is s) for s in Status}
+
+
+def selected(check_id: str, only: Sequence[str] | None) -> bool:
+    """True when ``only`` is empty or one of its ids or families names ``check_id``."""
+    return not only or any(selects(check_id, want) for want in only)
+
+
+def _probe_name(probe: Probe) -> str:
+    module = getattr(probe, "__module__", "?").rsplit(".", 1)[-1]
+    return f"{module}.{getattr(probe, '__name__', repr(probe))}"
+
+
+def run_probes(ctx: ProbeContext, chosen: Iterable[Probe]) -> tuple[CheckResult, ...]:
+    """Run ``chosen`` probes over ``ctx``; a probe that raises becomes one FAIL line.
+
+    One broken probe costs one line of the report, not the report.
+    """
+    results: list[CheckResult] = []
+    for probe in chosen:
+        try:
+            produced = list(probe(ctx))  # all or nothing: a crash drops the partial lines
+        except Exception as exc:  # the report must survive any probe bug
+            name = _probe_name(probe)
+            produced = [CheckResult(
+                id=f"probe.{name}",
+                status=Status.FAIL,
+                message=f"probe {name} crashed: {type(exc).__name__}: {exc}",
+                remedy="report this as a kata-config bug; the other checks are unaffected",
+            )]
+        results.extend(produced)
+    return tuple(results)
 
 
 def _node_facts(spec: ArchSpec, facts: Facts) -> dict[str, bool]:

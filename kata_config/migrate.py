@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
 from kata_config import migrate_fixes as fixes
 from kata_config import migrate_map as keymap
 from kata_config import migrate_tables as tables
+from kata_config.diff import active_hypervisor
+from kata_config.flavour import detect_runtime
 from kata_config.inputs import InputError, read_input
 from kata_config.keys.history import NEWEST
 from kata_config.keys.spec import HYPERVISOR_NAMES, Runtime
@@ -31,12 +36,6 @@ def migrate_text(text: str, to: Runtime, source: str = "<input>", *,
     Raises:
         MigrateError: not TOML, already for ``to``, or no hypervisor the target supports.
     """
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
-    from kata_config.diff import active_hypervisor
-    from kata_config.model import detect_runtime
-
     check_toml(text, source)
     try:
         doc = tomlkit.parse(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+import tomlkit
+
 from kata_config.keys.spec import Runtime
 from kata_config.migrate_report import Step, StepKind
 
@@ -43,7 +45,5 @@ def plain(item: Any) -> Any:
 
 def rename(table: TomlTable, old: str, new: str, value: Any) -> None:
     """Rename ``old`` to ``new`` in place with ``value``."""
-    import tomlkit
-
     # tomlkit has no public rename; _replace keeps the key's place and its trailing comment.
     table.value._replace(old, new, tomlkit.item(value))

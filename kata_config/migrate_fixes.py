@@ -10,8 +10,12 @@ target requires are added (runtime-rs Firecracker has no built-in ``memory_slots
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+import tempfile
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Any, Final
+
+import tomlkit
 
 from kata_config.arch import ARCHES
 from kata_config.findings import Finding, Severity
@@ -20,6 +24,7 @@ from kata_config.keys.history import NAMES, NEWEST, key_history, next_release, v
 from kata_config.keys.spec import Runtime
 from kata_config.migrate_edit import Edit as _Edit
 from kata_config.migrate_edit import plain as _plain
+from kata_config.pipeline import validate_file
 
 # runtime-rs Firecracker refuses to load without memory_slots; upstream's stock rs-fc file
 # sets this value.
@@ -109,8 +114,6 @@ def required_values(e: _Edit) -> None:
     hv: Any = e.doc["hypervisor"][e.hv]
     name = f"hypervisor.{e.hv}"
     if not e.agents:
-        import tomlkit  # tomlkit: already loaded by migrate, which is the only caller
-
         e.doc.append("agent", tomlkit.table(is_super_table=True))
         e.doc["agent"].append("kata", tomlkit.table())
         e.agents.append("kata")
@@ -139,12 +142,6 @@ def blockers(text: str, to: Runtime, arch: str, source: str, release: str = NEWE
              ) -> tuple[Finding, ...]:
     """Errors our own ``validate`` finds in the migrated text for runtime ``to``: each one a
     reason the target runtime would refuse the file (or refuse to start its VM)."""
-    import tempfile
-    from dataclasses import replace
-    from pathlib import Path
-
-    from kata_config.pipeline import validate_file
-
     with tempfile.TemporaryDirectory(prefix="kata-config-migrate-") as tmp:
         candidate = Path(tmp) / "configuration.toml"
         candidate.write_text(text, encoding="utf-8")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
+from tomlkit.container import OutOfOrderTableProxy
+
 from kata_config.tomlfile import MAX_DEPTH, deep_key_line, too_complex
 
 
@@ -40,8 +42,6 @@ def check_toml(text: str, source: str) -> None:
 
 def check_layout(doc: Any, source: str) -> None:
     """Refuse a table written in pieces around other tables: tomlkit cannot edit it in place."""
-    from tomlkit.container import OutOfOrderTableProxy  # tomlkit: ~25 ms, only on failure
-
     split = [str(key) for key in doc if isinstance(doc[key], OutOfOrderTableProxy)]
     for key in list(doc):
         value = doc[key]

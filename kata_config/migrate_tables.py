@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import tomlkit
+
 from kata_config.migrate_edit import NAMES, Edit, plain
 from kata_config.stock.keypath import spec_for
 
@@ -13,8 +15,6 @@ RS_NAME: Final = "virt_container"
 
 def factory(e: Edit, forward: bool) -> None:
     """The VM templating table: top-level [factory] (Go) <-> [hypervisor.<name>.factory]."""
-    import tomlkit
-
     doc: Any = e.doc
     hv_table: Any = doc["hypervisor"][e.hv]
     src_name = "factory" if forward else f"hypervisor.{e.hv}.factory"
@@ -53,8 +53,6 @@ def selectors(e: Edit) -> None:
     """runtime-rs's required [runtime] name, hypervisor_name and agent_name."""
     doc: Any = e.doc
     if "runtime" not in doc:
-        import tomlkit
-
         doc.append("runtime", tomlkit.table())
     table = doc["runtime"]
     agent = e.agents[0] if e.agents else "kata"

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any
 
 from kata_config.keys import Runtime, Table, lookup
 from kata_config.keys.history import NEWEST, default_in
 from kata_config.walk import KeyRef, iter_keys
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-_RS_MARKERS: Final = ("hypervisor_name", "agent_name", "name")
-
-
-def detect_runtime(data: Mapping[str, Any], path: Path | None = None) -> Runtime:
-    """runtime-rs when the file has its required ``[runtime]`` selectors (or lives in a
-    ``runtime-rs`` directory); the Go runtime otherwise."""
-    table = data.get("runtime")
-    if isinstance(table, Mapping) and any(k in table for k in _RS_MARKERS):
-        return "rs"
-    if path is not None and "runtime-rs" in path.parts:
-        return "rs"
-    return "go"
 
 
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:

@@ -14,12 +14,14 @@ from kata_config.arch.detect import AUTO, detect_arch
 from kata_config.configtree import main_files
 from kata_config.errors import ConfigNotFound
 from kata_config.findings import Finding, Issue, Location, Report, Rule
+from kata_config.flavour import detect_runtime
 from kata_config.inputs import STDIN
 from kata_config.keys import Runtime
-from kata_config.keys.history import NEWEST, clamp
-from kata_config.model import KataConfig, detect_runtime
+from kata_config.keys.history import NEWEST, clamp, parse_release
+from kata_config.model import KataConfig
 from kata_config.probes.host import HostRoot
 from kata_config.reader import Loaded, load_config
+from kata_config.rules import INTERNAL_ERROR, registry
 from kata_config.schema import check_schema
 
 RuntimeChoice = Literal["go", "rs", "auto"]
@@ -28,7 +30,7 @@ Check = Callable[[KataConfig], Iterator[Issue]]
 
 def all_checks() -> tuple[tuple[Rule, Check], ...]:
     """Every config rule with its check: runtime compatibility first, then the semantic ones."""
-    from kata_config.validators import CHECKS
+    from kata_config.validators import CHECKS  # noqa: PLC0415 (the rule registry)
 
     return (*compat.CHECKS, *CHECKS)
 
@@ -41,8 +43,6 @@ def _stamp(rule: Rule, issues: Iterable[Issue], loaded: Loaded) -> Iterator[Find
 
 def _crashed(rule: Rule, exc: Exception, loaded: Loaded) -> Finding:
     # A rule bug must never hide the other findings or print a traceback at the user.
-    from kata_config.rules import INTERNAL_ERROR
-
     msg = f"internal error in rule {rule.id}: {type(exc).__name__}: {exc}; please report it"
     return Finding(INTERNAL_ERROR.id, INTERNAL_ERROR.severity, msg, Location(str(loaded.main)))
 
@@ -72,8 +72,6 @@ def findings_for(loaded: Loaded, runtime: Runtime, arch: str,
 
 def _without_disabled(findings: list[Finding], loaded: Loaded) -> list[Finding]:
     """Apply each file's ``# kata-config: disable=RULE`` comments (see suppress.py)."""
-    from kata_config.rules import registry
-
     texts = {parsed.path: parsed.text for parsed in loaded.parsed if parsed.text}
     if not any("kata-config:" in text for text in texts.values()):
         return findings
@@ -166,8 +164,6 @@ def _expand(paths: Sequence[str | os.PathLike[str]], reader: HostRoot) -> list[P
 
 
 def _release(kata_version: str | None) -> str:
-    from kata_config.keys.history import parse_release
-
     return parse_release(kata_version) if kata_version else NEWEST
 
 

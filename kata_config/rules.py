@@ -5,10 +5,12 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Final, NamedTuple
 
 from kata_config import compat, fragment, reader, schema, suppress
 from kata_config.findings import Rule, Severity
+from kata_config.keys import history_data
 
 INTERNAL_ERROR = Rule("internal-error", Severity.ERROR, "A rule failed; the report is incomplete")
 
@@ -68,7 +70,7 @@ class RuleDoc(NamedTuple):
 
 def registry() -> dict[str, RuleDoc]:
     """Every rule kata-config validate can report, by id (raises on a duplicate id)."""
-    from kata_config.validators import CHECKS
+    from kata_config.validators import CHECKS  # noqa: PLC0415 (the rule registry)
 
     entries: list[RuleDoc] = [
         RuleDoc(rule, _STAGE_DOCS[rule.id])
@@ -150,12 +152,10 @@ def doc_markdown(doc: str) -> str:
 
 
 def _history_section() -> list[str]:
-    from kata_config.keys import history_data as data
-
-    go, rs = data.GO_RELEASES, data.RS_RELEASES
+    go, rs = history_data.GO_RELEASES, history_data.RS_RELEASES
     return [
         "## Release history (retired-key, key-too-new, retired-value, config-release)", "",
-        f"The newest release kata-config knows is **{data.NEWEST}**; `--kata-version X.Y` "
+        f"The newest release kata-config knows is **{history_data.NEWEST}**; `--kata-version X.Y` "
         "checks a file as an older release reads it. For every release of the Go runtime "
         f"({go[0]}-{go[-1]}) and of runtime-rs ({rs[0]}-{rs[-1]}) the keys its loader decodes "
         "were read from upstream's source at that release's tag (Go `toml` struct tags, "
@@ -233,8 +233,6 @@ def render_markdown() -> str:
 
 
 if __name__ == "__main__":
-    from pathlib import Path
-
     target = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     target.write_text(render_markdown(), encoding="utf-8")
     print(f"wrote {target}")

@@ -34,8 +34,10 @@ from typing import Final
 
 from kata_config import __version__
 from kata_config.atomic import AtomicWriteError, atomic_write
+from kata_config.hostcheck import run_checks
 from kata_config.probes.host import MAX_READ, HostRoot, Unreadable
 from kata_config.probes.inroot import kind
+from kata_config.probes.release import installed_version
 from kata_config.unpack import SnapshotError, extract_snapshot
 
 META: Final = "kata-config-snapshot.json"
@@ -182,8 +184,6 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
     ``live`` only says whether the source is this machine (then the installed Kata version is
     asked for and recorded); the probes themselves always run off-line.
     """
-    from kata_config.hostcheck import run_checks
-
     record: set[str] = set()
     # discovery (inside run_checks) reads through the recording reader, so the config, the
     # links on the way to it and its config.d listing are all recorded
@@ -198,8 +198,6 @@ def capture(source: str | os.PathLike[str], arch: str, live: bool = False) -> Ca
         "skipped": [{"path": path, "why": why} for path, why in sorted(result.skipped.items())],
     }
     if live:
-        from kata_config.probes.release import installed_version
-
         found = installed_version(reader)
         if found is not None:
             result.meta["kata_version"] = found[0]

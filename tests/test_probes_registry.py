@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kata_config.hostcheck import context
-from kata_config.probes import list_checks, probe_modules, run_probes
+from kata_config.hostcheck import context, run_probes
+from kata_config.probes import list_checks, probe_modules
 from kata_config.probes.base import CheckResult, ProbeContext, Status
 from kata_config.probes.host import HostRoot
 from tests.hostfixtures import HOSTS

@@ -7,7 +7,6 @@ the stream is a terminal and ``NO_COLOR`` is unset, so piped output stays byte-s
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import IO, Final
 
 from kata_cli.render import github_escape, printable
+from kata_cli.render.nfd import render_nfd
+from kata_cli.render.prometheus import render_prometheus
 from kata_config import HostReport, Status, __version__
 
 JSON_VERSION: Final = 1
@@ -153,24 +154,13 @@ def render_list(rows: Sequence[tuple[str, str]], stream: IO[str]) -> None:
 Renderer = Callable[[CheckRun, IO[str], bool, bool], None]
 
 
-def _lazy(module: str, name: str) -> Renderer:
-    """A renderer imported on first use: the prometheus one pulls in prometheus_client."""
-
-    def render(run: CheckRun, stream: IO[str], verbose: bool = False,
-               colour: bool = False) -> None:
-        renderer: Renderer = getattr(importlib.import_module(module), name)
-        renderer(run, stream, verbose, colour)
-
-    return render
-
-
 RENDERERS: Final[Mapping[str, Renderer]] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
     "sarif": render_sarif,
-    "nfd": _lazy("kata_cli.render.nfd", "render_nfd"),
-    "prometheus": _lazy("kata_cli.render.prometheus", "render_prometheus"),
+    "nfd": render_nfd,
+    "prometheus": render_prometheus,
 }
 FILE_FORMATS: Final = frozenset({"nfd", "prometheus"})
 """Formats meant for a file another daemon reads (written atomically, rewritten by --interval)."""

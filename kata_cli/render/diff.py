@@ -31,8 +31,9 @@ def _emit(lines: list[Line], stream: IO[str], colour: bool) -> None:
     if not colour:
         stream.write("".join("".join(printable(t) for t, _ in line) + "\n" for line in lines))
         return
-    from rich.console import Console
-    from rich.text import Text
+    # rich: ~30 ms of imports, paid only when colour is wanted (a terminal)
+    from rich.console import Console  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
 
     console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
     for line in lines:

@@ -43,7 +43,7 @@ def _origin_comment(origin: Mapping[str, Any]) -> str:
 
 
 def _table(values: Mapping[str, Any], origins: Mapping[str, Any], prefix: str) -> Any:
-    import tomlkit  # lazy: ~25 ms, only the TOML output needs it
+    import tomlkit  # noqa: PLC0415 (~25 ms of imports: only the TOML output needs it)
 
     table = tomlkit.table()
     for key, value in values.items():
@@ -72,7 +72,7 @@ def render_toml(report: Mapping[str, Any], stream: IO[str], verbose: bool = Fals
     The host's check lines are printed only with ``verbose`` (``kata-config check`` is the
     place to read them); the summary above them always is.
     """
-    import tomlkit
+    import tomlkit  # noqa: PLC0415 (see _table)
 
     doc = tomlkit.document()
     doc.add(tomlkit.comment(f"kata-config env, format version {report['version']}"))

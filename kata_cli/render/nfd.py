@@ -18,10 +18,12 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
-from kata_cli.render.check import CheckRun
 from kata_config import Status, __version__
+
+if TYPE_CHECKING:
+    from kata_config import HostReport
 
 PREFIX: Final = "kata.feature.node.kubernetes.io/"
 FEATURE_PREFIX: Final = "kata-config.check."
@@ -34,26 +36,26 @@ ONE_SHOT_EXPIRY: Final = 86400.0
 
 # Kubernetes label name and value: at most 63 characters of [A-Za-z0-9._-], alphanumeric at
 # both ends (a value may also be empty). nfd-master drops a label that breaks this.
-_LABEL_PART: Final = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
+_LABEL_PART: Final = r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$"  # compiled on first use
 
 
 def valid_label_part(text: str) -> bool:
     """True when ``text`` is a valid Kubernetes label name or value."""
-    return bool(_LABEL_PART.match(text))
+    return bool(re.match(_LABEL_PART, text))
 
 
-def expiry(run: CheckRun) -> float:
+def expiry(run: HostReport) -> float:
     """When the labels stop counting: three missed runs under ``--interval``, else a day."""
     if run.interval > 0:
         return run.finished + max(3 * run.interval, MIN_EXPIRY)
     return run.finished + ONE_SHOT_EXPIRY
 
 
-def _status(run: CheckRun, check_id: str) -> Status | None:
+def _status(run: HostReport, check_id: str) -> Status | None:
     return next((r.status for r in run.results if r.id == check_id), None)
 
 
-def _kvm_usable(run: CheckRun) -> str:
+def _kvm_usable(run: HostReport) -> str:
     """``true`` only when a VM was really created; ``unknown`` when nothing live ran."""
     created = _status(run, "kvm.create-vm")
     if created is Status.PASS:
@@ -67,7 +69,7 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def labels(run: CheckRun) -> dict[str, str]:
+def labels(run: HostReport) -> dict[str, str]:
     """Node labels (name below ``PREFIX`` → value), every one a valid label."""
     found = {
         "verdict": run.verdict.value,
@@ -82,7 +84,7 @@ def labels(run: CheckRun) -> dict[str, str]:
     return found
 
 
-def _feature_lines(run: CheckRun) -> Iterator[str]:
+def _feature_lines(run: HostReport) -> Iterator[str]:
     yield "# +no-label"
     yield f"kata-config.verdict={run.verdict.value}"
     for r in run.results:
@@ -95,7 +97,7 @@ def _rfc3339(when: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
 
 
-def render_nfd(run: CheckRun, stream: IO[str], verbose: bool = False,
+def render_nfd(run: HostReport, stream: IO[str], verbose: bool = False,
                colour: bool = False) -> None:
     """The whole feature file: a header, the expiry directive, labels, then raw features."""
     del verbose, colour

@@ -31,6 +31,7 @@ __all__ = [
     "ParamSpec",
     "UnknownArchError",
     "Vendor",
+    "arch_spec",
     "canonical_arch",
     "host_arch",
     "normalize",
@@ -116,3 +117,14 @@ def canonical_arch(name: str | None = None) -> str:
         UnknownArchError: an arch kata-config has no table for.
     """
     return normalize(name) if name else host_arch()
+
+
+def arch_spec(name: str) -> ArchSpec:
+    """The per-arch facts kata-config keeps (machine types, QEMU launch data, host checks).
+
+    Accepts the aliases ``amd64``, ``arm64``, ... as well as the canonical ``uname -m`` names.
+
+    Raises:
+        UnknownArchError: (a ``ValueError``) for an arch kata-config has no table for.
+    """
+    return ARCHES[normalize(name)]

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import tomllib
 from collections.abc import Mapping
+from pathlib import Path
 
 from kata_config.discovery.builtin import GO_CONFIG_PATHS, RS_CONFIG_PATHS, dropins
 from kata_config.discovery.search import find_handler, search
@@ -22,6 +24,7 @@ from kata_config.discovery.types import (
     RuntimeChoice,
     RuntimeHandler,
 )
+from kata_config.flavour import detect_runtime
 from kata_config.probes.host import HostRoot
 
 __all__ = ["GO_CONFIG_PATHS", "RS_CONFIG_PATHS", "Candidate", "Discovery", "RuntimeHandler",
@@ -87,11 +90,6 @@ def _explicit(host: HostRoot, path: str, runtime: RuntimeChoice) -> Discovery:
 
 def _sniff(host: HostRoot, resolved: str) -> tuple[Flavour, str]:
     """Go or runtime-rs, from where the file lives and its ``[runtime]`` selectors."""
-    import tomllib
-    from pathlib import Path
-
-    from kata_config.model import detect_runtime
-
     raw = host.read_bytes(resolved) or b""
     try:
         data = tomllib.loads(raw.decode("utf-8", errors="replace"))

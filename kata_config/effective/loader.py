@@ -24,11 +24,14 @@ from kata_config.effective.resolve import I64, Resolved, build, resolve_table
 from kata_config.effective.steps import steps_for
 from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
 from kata_config.findings import Finding, Location, Severity
+from kata_config.flavour import detect_runtime
 from kata_config.keys import HYPERVISOR_NAMES
 from kata_config.keys.history import NEWEST, parse_release
-from kata_config.model import detect_runtime
+from kata_config.probes.cpuinfo import CPUINFO, parse_cpuinfo
 from kata_config.probes.host import HostRoot
+from kata_config.probes.target import infer_arch, snapshot_arch
 from kata_config.reader import Loaded, load_config
+from kata_config.schema import SCHEMA_TYPE, UNKNOWN_KEY_REJECTED, check_schema
 
 RuntimeChoice = Literal["go", "rs", "auto"]
 _EMPTY: Mapping[str, Any] = {}
@@ -116,9 +119,6 @@ def _arch(arch: str | None, host: HostRoot) -> str:
             return host_arch()
     except ValueError as exc:
         raise KataConfigError(str(exc)) from None
-    from kata_config.probes.cpuinfo import CPUINFO, parse_cpuinfo
-    from kata_config.probes.target import infer_arch, snapshot_arch
-
     recorded = snapshot_arch(host)
     text = host.read_text(CPUINFO)
     found = recorded or (infer_arch(parse_cpuinfo(text)) if text else None)
@@ -183,8 +183,6 @@ def _refuse(loaded: Loaded, rule_id: str, message: str) -> LoadError:
 def _refuse_bad_values(loaded: Loaded, flavour: Flavour, out: Resolved) -> None:
     if not out.wrong_type and flavour == "go":
         return
-    from kata_config.schema import SCHEMA_TYPE, UNKNOWN_KEY_REJECTED, check_schema
-
     bad = set(out.wrong_type)
     findings = [
         Finding(rule.id, rule.severity, issue.message, loaded.locate(issue.key))

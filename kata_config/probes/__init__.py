@@ -5,17 +5,19 @@
 probes may emit, for ``--list`` and for validating ``--only``). Adding a module is one more
 name in that function. The pipeline that runs them is ``kata_config/hostcheck.py``.
 
-The runner never lets a probe crash the run: an exception becomes a FAIL result that names
-the probe, so one broken probe costs one line of the report, not the report.
+The registry is also where the check wing loads lazily, with plain imports inside its
+functions: the probes (validate reads files through ``probes/host.py`` and must not pay for
+them) and the config loader (``config_loader``: a host without a config never loads the model).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from kata_config.probes.base import CheckResult, Probe, ProbeContext
+    from kata_config.probes.base import Probe, Resolved
+    from kata_config.probes.host import HostRoot
 
 
 class ProbeModule(Protocol):
@@ -34,7 +36,7 @@ def probe_modules() -> tuple[ProbeModule, ...]:
     """Every probe module, in report order."""
     # Imported here, not with the package: every host read imports kata_config.probes (for
     # probes/host.py), and validate must not pay for the probes (~15 ms of imports).
-    from kata_config.probes import (
+    from kata_config.probes import (  # noqa: PLC0415 (the probe registry)
         config_checks,
         cpu,
         devices,
@@ -57,35 +59,9 @@ def list_checks() -> tuple[tuple[str, str], ...]:
                  for module in probe_modules() for check_id in module.CHECK_IDS)
 
 
-def selected(check_id: str, only: Sequence[str] | None) -> bool:
-    """True when ``only`` is empty or one of its ids or families names ``check_id``."""
-    from kata_config.probes.base import selects  # see run_probes
+def config_loader() -> Callable[[str, str, HostRoot | None, str, bool], Resolved]:
+    """``configload.load_found``, imported on first use: it brings the config model and the
+    key catalogue (~8 ms), which a host without a Kata configuration never needs."""
+    from kata_config.probes.configload import load_found  # noqa: PLC0415 (the probe registry)
 
-    return not only or any(selects(check_id, want) for want in only)
-
-
-def _probe_name(probe: Probe) -> str:
-    module = getattr(probe, "__module__", "?").rsplit(".", 1)[-1]
-    return f"{module}.{getattr(probe, '__name__', repr(probe))}"
-
-
-def run_probes(ctx: ProbeContext, chosen: Iterable[Probe]) -> tuple[CheckResult, ...]:
-    """Run ``chosen`` probes over ``ctx``; a probe that raises becomes one FAIL line."""
-    # Imported here, not with the package: reading a config goes through probes/host.py,
-    # which imports this package, and validate need not define the probe types (~1.4 ms).
-    from kata_config.probes.base import CheckResult, Status
-
-    results: list[CheckResult] = []
-    for probe in chosen:
-        try:
-            produced = list(probe(ctx))  # all or nothing: a crash drops the partial lines
-        except Exception as exc:  # the report must survive any probe bug
-            name = _probe_name(probe)
-            produced = [CheckResult(
-                id=f"probe.{name}",
-                status=Status.FAIL,
-                message=f"probe {name} crashed: {type(exc).__name__}: {exc}",
-                remedy="report this as a kata-config bug; the other checks are unaffected",
-            )]
-        results.extend(produced)
-    return tuple(results)
+    return load_found

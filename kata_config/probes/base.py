@@ -76,5 +76,19 @@ class ProbeContext:
         return self.config.active_hypervisor if self.config is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The outcome of finding and loading the config: the model, a report line, or an error.
+
+    ``error`` is set only when an explicitly given file cannot be used (a usage error).
+    """
+
+    config: KataConfig | None
+    result: CheckResult
+    error: str | None = None
+    path: str | None = None
+    """The config file used, as the host names it (None when there is none)."""
+
+
 Probe = Callable[[ProbeContext], Iterable[CheckResult]]
 """A probe: pure over its context except for reads through ``ctx.host`` (and live ioctls)."""

@@ -9,29 +9,21 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from kata_config.arch.base import QEMU_LIKE
 from kata_config.discovery import discover_in
-from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
+from kata_config.probes import config_loader, tee
+from kata_config.probes.base import CheckResult, Probe, ProbeContext, Resolved, Status
 from kata_config.probes.host import HostRoot
+
+if TYPE_CHECKING:
+    from kata_config.model import KataConfig
 
 PATH_KEYS: Final = ("kernel", "image", "initrd", "firmware", "firmware_volume", "jailer_path",
                     "virtio_fs_daemon")
 """Hypervisor keys naming host files the runtime opens or executes (``path`` is separate)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """The outcome of finding and loading the config: the model, a report line, or an error."""
-
-    config: Any  # KataConfig | None; kept loose so this module imports the model lazily
-    result: CheckResult
-    error: str | None = None
-    path: str | None = None
-    """The config file used, as the host names it (None when there is none)."""
 
 
 def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
@@ -50,21 +42,7 @@ def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
         path, shown, reader = found.path or found.resolved, found.path or found.resolved, host
     else:
         path, shown, reader = str(explicit), str(explicit), None
-    from kata_config.findings import Severity
-    from kata_config.model import KataConfig, detect_runtime
-    from kata_config.reader import load_config
-
-    loaded = load_config(path, host=reader)
-    if not loaded.ok:
-        why = "; ".join(f.message for f in loaded.findings if f.severity == Severity.ERROR)
-        line = CheckResult("config.file", Status.FAIL, f"{shown} cannot be loaded: {why}",
-                           shown, f"run kata-config validate {shown}")
-        return Resolved(None, line, why if explicit is not None else None)
-    config = KataConfig(loaded.data, detect_runtime(loaded.data, Path(shown)), arch)
-    files = ", ".join(loaded.files)
-    return Resolved(config, CheckResult(
-        "config.file", Status.PASS, f"using {shown} (runtime-{config.runtime}, "
-        f"hypervisor {config.active_hypervisor or 'none'})", files), path=shown)
+    return config_loader()(path, shown, reader, arch, explicit is not None)
 
 
 def host_cpus(ctx: ProbeContext) -> int | None:
@@ -117,7 +95,7 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _sizes(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
+def _sizes(ctx: ProbeContext, cfg: KataConfig) -> Iterator[CheckResult]:
     cpus = host_cpus(ctx)
     vcpus, maxv = _number(cfg.hv_value("default_vcpus")), _number(cfg.hv_value("default_maxvcpus"))
     if cpus is None:
@@ -143,7 +121,7 @@ def _sizes(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
             "" if fits else f"lower default_memory below {mem}")
 
 
-def _machine_and_vsock(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
+def _machine_and_vsock(ctx: ProbeContext, cfg: KataConfig) -> Iterator[CheckResult]:
     machine = cfg.hv_value("machine_type")
     types = ctx.spec.machine_types
     if isinstance(machine, str) and machine:
@@ -160,14 +138,8 @@ def _machine_and_vsock(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
                           "/dev/vhost-vsock", "" if ok else "modprobe vhost_vsock")
 
 
-def _confidential(ctx: ProbeContext, cfg: Any) -> Iterator[CheckResult]:
+def _confidential(ctx: ProbeContext, cfg: KataConfig) -> Iterator[CheckResult]:
     if cfg.hypervisor.get("confidential_guest") is not True:
-        return
-    try:
-        from kata_config.probes import tee
-    except ImportError:
-        yield CheckResult("config.confidential", Status.SKIP,
-                          "confidential_guest = true but the TEE probes are unavailable")
         return
     wanted = tee.requested_tee(cfg, ctx.host, ctx.spec)
     have = tee.available_tees(ctx.host, ctx.spec)

@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from kata_config.atomic import atomic_write
+from kata_config.keys import keys_of
 from kata_config.stock import StockFile, all_files
-from kata_config.stock.keypath import split_key, takes_effect
+from kata_config.stock.keypath import spec_for, split_key, takes_effect
 from kata_config.stock.spec import Template
 
 Describe = Callable[[str], str]
@@ -58,8 +60,6 @@ def stock_values(stock: StockFile) -> dict[str, Any]:
 
 def describe(dotted: str) -> str:
     """The catalogue's one-line description of a key plus its unit ("" when not catalogued)."""
-    from kata_config.stock.keypath import spec_for
-
     spec = spec_for(dotted)
     if spec is None:
         return ""
@@ -86,8 +86,6 @@ def _comment(text: str) -> list[str]:
 
 def _key_order(table_keys: Iterable[str], dotted_parent: str) -> list[str]:
     """Catalogue order first (so every file reads the same way), unknown keys after."""
-    from kata_config.keys import keys_of
-
     keys = list(table_keys)
     table, _ = split_key(f"{dotted_parent}.x")
     rank = {spec.name: i for i, spec in enumerate(keys_of(table))} if table else {}
@@ -146,8 +144,6 @@ def generate(describe: Describe = describe) -> dict[str, str]:
 
 def write_all(root: Path, files: Mapping[str, str]) -> int:
     """Write ``files`` under ``root`` (atomically each) and remove stale ``*.toml`` files."""
-    from kata_config.atomic import atomic_write
-
     for rel, text in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kata_config.keys import lookup
 from kata_config.keys.spec import Runtime, Table
 from kata_config.walk import table_at
 
@@ -21,8 +22,6 @@ def split_key(dotted: str) -> tuple[Table | None, str]:
 
 def spec_for(dotted: str) -> KeySpec | None:
     """The catalogue entry of a dotted key, or None when the key is not catalogued."""
-    from kata_config.keys import lookup  # the catalogue is large; load it only when asked
-
     table, name = split_key(dotted)
     return lookup(table, name) if table is not None else None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
-from kata_config.model import detect_runtime
+from kata_config.flavour import detect_runtime
 from kata_config.reader import load_config
 from tests.corpus import CORPUS
 from tests.oracle.generate import generate
