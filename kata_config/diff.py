@@ -22,11 +22,11 @@ from kata_config.keys.history import NAMES, NEWEST, RELEASES, default_in, hyperv
 from kata_config.keys.spec import REQUIRED, Runtime
 from kata_config.model import KataConfig
 from kata_config.probes.host import HostRoot
-from kata_config.reader import load_config
+from kata_config.reader import Loaded, load_config
 from kata_config.release_guess import releases_of
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
 from kata_config.stock import releases as old_stock
-from kata_config.stock.keypath import flatten, spec_for, takes_effect
+from kata_config.walk import flatten, spec_for, takes_effect
 
 Kind = Literal["changed", "added", "removed"]
 CODE_DEFAULTS: Final = "code-defaults"
@@ -212,7 +212,7 @@ def _looks_like_path(against: str) -> bool:
     return "/" in against or against.endswith(".toml") or Path(against).exists()
 
 
-def _load(path: Path, host: HostRoot | None = None) -> tuple[dict[str, Any], Any]:
+def _load(path: Path, host: HostRoot | None = None) -> tuple[dict[str, Any], Loaded]:
     loaded = load_config(path, host=host)
     errors = [f for f in loaded.findings if f.severity == Severity.ERROR]
     if errors:
@@ -331,7 +331,7 @@ def _semantic(found: list[Change], path: Path, baseline_path: str | None, rt: Ru
 
 
 def _change(
-    key: str, kind: Kind, base: Mapping[str, Any], flat: Mapping[str, Any], loaded: Any
+    key: str, kind: Kind, base: Mapping[str, Any], flat: Mapping[str, Any], loaded: Loaded
 ) -> Change:
     spec = spec_for(key)
     old, new = base.get(key), flat.get(key)

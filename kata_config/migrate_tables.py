@@ -7,7 +7,7 @@ from typing import Any, Final
 import tomlkit
 
 from kata_config.migrate_edit import NAMES, Edit, plain
-from kata_config.stock.keypath import spec_for
+from kata_config.walk import spec_for
 
 FACTORY_KEYS: Final = ("enable_template", "template_path")
 RS_NAME: Final = "virt_container"

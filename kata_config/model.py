@@ -79,15 +79,6 @@ class KataConfig:
         return next(iter(tables), None)
 
     @property
-    def active_agent(self) -> str | None:
-        """Name of the agent table the runtime would use, or None."""
-        tables = self.agents
-        if self.runtime == "rs":
-            name = self.runtime_table.get("agent_name")
-            return name if isinstance(name, str) and name in tables else None
-        return next(iter(tables), None)
-
-    @property
     def hypervisor(self) -> Mapping[str, Any]:
         """The active hypervisor table (empty when there is none)."""
         name = self.active_hypervisor
@@ -105,16 +96,6 @@ class KataConfig:
         older, value = default_in(self.runtime, Table.HYPERVISOR.value, key, name,
                                   self.release)
         return value if older else spec.default_for(self.runtime, name)
-
-    def runtime_value(self, key: str) -> Any:
-        """Effective value of a ``[runtime]`` key: the file's, else the built-in one."""
-        if key in self.runtime_table:
-            return self.runtime_table[key]
-        spec = lookup(Table.RUNTIME, key)
-        if spec is None:
-            return None
-        older, value = default_in(self.runtime, Table.RUNTIME.value, key, None, self.release)
-        return value if older else spec.default_for(self.runtime)
 
     def iter_hypervisors(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """Every hypervisor table with its name: both runtimes build (and can fail on) each."""

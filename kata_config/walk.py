@@ -1,11 +1,16 @@
-"""Walk a configuration's plain data key by key, naming the catalogue table of each key."""
+"""Dotted keys and the catalogue: walk plain data key by key naming each key's table, flatten
+it to ``{dotted key: value}``, and look a dotted key (``hypervisor.qemu.path``) up."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from kata_config.keys.spec import Table
+from kata_config.keys import lookup
+from kata_config.keys.spec import Runtime, Table
+
+if TYPE_CHECKING:
+    from kata_config.keys.spec import KeySpec
 
 SUB_TABLES: Final[Mapping[tuple[Table, str], Table]] = {
     (Table.HYPERVISOR, "factory"): Table.HV_FACTORY,
@@ -85,3 +90,46 @@ def table_at(path: Sequence[str | int]) -> Table | None:
             return None
         table = child
     return table
+
+
+def split_key(dotted: str) -> tuple[Table | None, str]:
+    """The catalogue table a dotted key lives in and its own name (table None when unknown)."""
+    parent, _, name = dotted.rpartition(".")
+    # indexes of arrays of tables ("[0]") do not change which table a key is in
+    parts = [p.split("[", 1)[0] for p in parent.split(".")] if parent else []
+    return table_at(parts), name
+
+
+def spec_for(dotted: str) -> KeySpec | None:
+    """The catalogue entry of a dotted key, or None when the key is not catalogued."""
+    table, name = split_key(dotted)
+    return lookup(table, name) if table is not None else None
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML data -> ``{dotted key: leaf value}``; arrays of tables get ``[i]`` indexes."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{dotted}."))
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            for i, item in enumerate(value):
+                out.update(flatten(item, f"{dotted}[{i}]."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def takes_effect(dotted: str, runtime: Runtime, release: str = "") -> bool:
+    """False for a catalogued key that ``runtime`` (or, for a hypervisor key, that
+    hypervisor's builder) does not read, or that ``release`` does not read yet or any more;
+    unknown keys count as taking effect."""
+    spec = spec_for(dotted)
+    if spec is None:
+        return True
+    if release and not spec.read_in(runtime, release):
+        return False
+    parts = dotted.split(".")
+    hypervisor = parts[1] if parts[0] == "hypervisor" and len(parts) > 2 else None
+    return spec.read_by(runtime, hypervisor)

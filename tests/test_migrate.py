@@ -14,7 +14,7 @@ from kata_config.diff import compare, same
 from kata_config.findings import Severity
 from kata_config.migrate import MigrateError, explains, migrate_file, migrate_text
 from kata_config.stock import find
-from kata_config.stock.keypath import flatten
+from kata_config.walk import flatten
 from tests.corpus import RENDERED, corpus_id, require_corpus
 
 runner = CliRunner()

@@ -9,7 +9,7 @@ import pytest
 
 from kata_config.stock import UnknownDefaultError, all_files, defaults_root, find, parse_name
 from kata_config.stock.generate import generate, stale_files
-from kata_config.stock.keypath import flatten, takes_effect
+from kata_config.walk import flatten, takes_effect
 from tests.corpus import corpus_id, rendered_configs, require_corpus
 
 # Errors the lead's rules report on files exactly as upstream renders them; they are facts of

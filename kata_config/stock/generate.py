@@ -18,8 +18,8 @@ from typing import Any, Final
 from kata_config.atomic import atomic_write
 from kata_config.keys import keys_of
 from kata_config.stock import StockFile, all_files
-from kata_config.stock.keypath import spec_for, split_key, takes_effect
 from kata_config.stock.spec import Template
+from kata_config.walk import spec_for, split_key, takes_effect
 
 Describe = Callable[[str], str]
 _WIDTH: Final = 99
