@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import kata_config
 from kata_config.errors import KataConfigError
 from kata_config.keys.spec import Runtime
+
+if TYPE_CHECKING:
+    from kata_config.effective.model import Effective
 
 Same = Callable[[Any, Any], bool]
 
 
 def _values(path: str | os.PathLike[str], runtime: Runtime, arch: str | None,
             root: str | os.PathLike[str] = "/", release: str | None = None,
-            ) -> tuple[Mapping[str, Any], Any] | None:
+            ) -> tuple[Mapping[str, Any], Effective] | None:
     try:
         # through the public API table: the resolver (~20 ms of imports) loads only when a
         # file leaves keys out

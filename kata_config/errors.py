@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kata_config.discovery import Discovery
     from kata_config.findings import Finding
 
 
@@ -27,7 +28,7 @@ class LoadError(KataConfigError):
 class ConfigNotFound(LoadError):
     """No configuration file was found where the runtime looks; ``discovery`` says where."""
 
-    def __init__(self, message: str, discovery: Any = None,
+    def __init__(self, message: str, discovery: Discovery | None = None,
                  findings: tuple[Finding, ...] = ()) -> None:
         super().__init__(message, findings)
         self.discovery = discovery

@@ -8,9 +8,9 @@ sentence naming the place, so ``migrate`` never shows a traceback.
 from __future__ import annotations
 
 import tomllib
-from typing import Any
 
 from tomlkit.container import OutOfOrderTableProxy
+from tomlkit.toml_document import TOMLDocument
 
 from kata_config.tomlfile import MAX_DEPTH, deep_key_line, too_complex
 
@@ -40,7 +40,7 @@ def check_toml(text: str, source: str) -> None:
         raise MigrateError(f"{source} {problem}: this is not a Kata configuration")
 
 
-def check_layout(doc: Any, source: str) -> None:
+def check_layout(doc: TOMLDocument, source: str) -> None:
     """Refuse a table written in pieces around other tables: tomlkit cannot edit it in place."""
     split = [str(key) for key in doc if isinstance(doc[key], OutOfOrderTableProxy)]
     for key in list(doc):
