@@ -14,7 +14,7 @@ from kata_config.findings import Issue, Rule, Severity
 from kata_config.keys import lookup
 from kata_config.keys.history import key_history, strict_in, value_status
 from kata_config.model import KataConfig
-from kata_config.schema import show
+from kata_config.schema.values import show
 from kata_config.walk import KeyRef
 
 _NAMES: Final = {"go": "the Go runtime", "rs": "runtime-rs"}

@@ -13,8 +13,13 @@ PACKAGE: Final = ROOT / "kata_config"
 CLI_PACKAGE: Final = ROOT / "kata_cli"
 RUNTIME_PACKAGE: Final = ROOT / "runtime" / "kata_runtime"
 UI_ONLY: Final = ("typer", "rich", "click")
-DATA_PREFIXES: Final = ("values_", "hv_", "sections", "history_data")  # one entry per key
-# (sections.py is generated from the catalogue), long by nature
+MAX_LINES: Final = 300
+"""STYLE.md keeps modules at roughly 200 lines; 300 is where "roughly" ends (issue 11)."""
+LONG_BY_NATURE: Final[dict[str, str]] = {
+    "kata_config/effective/sections.py": "generated from the key catalogue: one attribute a key",
+    "kata_config/keys/history_data.py": "data: one row a key and release, read from upstream",
+}
+"""The only modules allowed past MAX_LINES: generated code and data tables, never logic."""
 
 
 def _imports(path: Path) -> set[str]:
@@ -61,10 +66,20 @@ def test_importing_the_library_stays_lean() -> None:
     assert out == "[]"
 
 
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
 def test_modules_stay_small() -> None:
-    """Roughly 200 lines a module (STYLE.md); data tables may run longer, logic may not."""
+    """No module of the three packages is over MAX_LINES, but the named data modules."""
     modules = [*PACKAGE.rglob("*.py"), *CLI_PACKAGE.rglob("*.py"), *RUNTIME_PACKAGE.rglob("*.py")]
-    too_long = {str(p.relative_to(ROOT)): n for p in modules
-                if not p.name.startswith(DATA_PREFIXES)
-                and (n := len(p.read_text(encoding="utf-8").splitlines())) > 450}
+    too_long = {rel: n for p in modules
+                if (rel := p.relative_to(ROOT).as_posix()) not in LONG_BY_NATURE
+                and (n := _lines(p)) > MAX_LINES}
     assert too_long == {}
+
+
+def test_long_modules_are_named_and_still_long() -> None:
+    """Every exception exists and still needs to be one (a stale entry would hide logic)."""
+    assert {rel: _lines(ROOT / rel) > MAX_LINES for rel in LONG_BY_NATURE if
+            (ROOT / rel).is_file()} == dict.fromkeys(LONG_BY_NATURE, True)

@@ -83,7 +83,7 @@ def _jsonschema_keys(data: dict[str, object]) -> set[str]:
     """Dotted keys jsonschema (with the shipped schema) objects to, extras included."""
     from jsonschema import Draft202012Validator
 
-    from kata_config.schema import dotted
+    from kata_config.schema.values import dotted
 
     validator = Draft202012Validator(json.loads(schema_text()))
     keys: set[str] = set()

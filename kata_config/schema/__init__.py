@@ -9,17 +9,16 @@ shipped schema over the corpus and mutated configs and checks that both agree.
 
 from __future__ import annotations
 
-import datetime
 import difflib
-import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final, NamedTuple
 
 from kata_config.findings import Issue, Rule, Severity, When
 from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType, keys_of, lookup
 from kata_config.keys.history import NEWEST, key_history, strict_in, value_status
+from kata_config.schema.values import EXPECTED, dotted, found_type, is_type, show
 from kata_config.suggest import Suggester
 from kata_config.walk import NAMED, SUB_TABLES, TOP_LEVEL
 
@@ -63,16 +62,6 @@ _TABLE_NAMES: Final = {
     Table.ROOTLESS_USER: "[hypervisor.*.rootless_user]",
     Table.SHARED_MOUNT: "[[runtime.shared_mounts]]",
 }
-_EXPECTED: Final = {
-    ValueType.STRING: "a string",
-    ValueType.BOOL: "a boolean (true or false)",
-    ValueType.INTEGER: "an integer",
-    ValueType.FLOAT: "a number",
-    ValueType.STRING_ARRAY: "an array of strings",
-    ValueType.INTEGER_ARRAY: "an array of integers",
-    ValueType.TABLE: "a table",
-    ValueType.TABLE_ARRAY: "an array of tables",
-}
 Path = list[str | int]
 
 
@@ -90,49 +79,6 @@ def schema_text() -> str:
     with open(os.path.join(os.path.dirname(__file__), "kata-configuration.schema.json"),
               encoding="utf-8") as handle:
         return handle.read()
-
-
-def show(value: Any, limit: int = 60) -> str:
-    """A value as TOML-ish text, cut short so hostile input cannot flood the output."""
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, Mapping):
-        text = "a table"
-    elif isinstance(value, datetime.date | datetime.time):
-        text = value.isoformat()  # as TOML spells it, not datetime.datetime(...)
-    else:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _found_type(value: Any) -> str:
-    for kind, word in ((bool, "a boolean"), (int, "an integer"), (float, "a float"),
-                       (str, "a string"), (list, "an array"), (Mapping, "a table")):
-        if isinstance(value, kind):
-            return word
-    return f"a TOML {type(value).__name__}"
-
-
-def dotted(path: Sequence[str | int]) -> str:
-    """Data path -> dotted key as the source map spells it (``a.b[0].c``)."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _is(kind: ValueType, value: Any) -> bool:
-    if isinstance(value, bool):
-        return kind is ValueType.BOOL
-    if kind is ValueType.STRING:
-        return isinstance(value, str)
-    if kind is ValueType.INTEGER:
-        return isinstance(value, int)
-    if kind is ValueType.FLOAT:
-        return isinstance(value, int | float)
-    return False
 
 
 @cache
@@ -185,7 +131,7 @@ def _wrong_type(name: str, expected: str, value: Any, path: Path,
     fix = (f"; write a bare number of {unit}, without quotes or a unit suffix"
            if unit and isinstance(value, str) else "")
     return SCHEMA_TYPE, Issue(dotted(path), (
-        f"{name} must be {expected}, found {_found_type(value)} ({show(value)}); both "
+        f"{name} must be {expected}, found {found_type(value)} ({show(value)}); both "
         f"runtimes refuse to load a value of the wrong type{fix}"))
 
 
@@ -221,8 +167,8 @@ def _scalar_issues(spec: KeySpec, kind: ValueType, value: Any, path: Path, view:
     if kind is ValueType.FLOAT and history and history.type_in(view.runtime,
                                                                view.release) == "integer":
         kind = ValueType.INTEGER  # default_vcpus took whole numbers only before 3.3 / 3.20
-    if not _is(kind, value):
-        yield _wrong_type(name, _EXPECTED[kind], value, path, spec.unit)
+    if not is_type(kind, value):
+        yield _wrong_type(name, EXPECTED[kind], value, path, spec.unit)
         return
     allowed = spec.choices_for(None)
     changed = value_status(view.runtime, spec.table.value, name, value, "",
@@ -281,7 +227,7 @@ def _check_value(spec: KeySpec, value: Any, path: Path, view: View
     child = SUB_TABLES.get((spec.table, spec.name))
     if child is not None and spec.type is ValueType.TABLE_ARRAY:
         if not isinstance(value, list):
-            yield _wrong_type(spec.name, _EXPECTED[spec.type], value, path)
+            yield _wrong_type(spec.name, EXPECTED[spec.type], value, path)
             return
         for index, item in enumerate(value):
             if isinstance(item, Mapping):
@@ -292,10 +238,10 @@ def _check_value(spec: KeySpec, value: Any, path: Path, view: View
         if isinstance(value, Mapping):
             yield from _check_table(value, path, child, view)
         else:
-            yield _wrong_type(spec.name, _EXPECTED[spec.type], value, path)
+            yield _wrong_type(spec.name, EXPECTED[spec.type], value, path)
     elif spec.type in (ValueType.STRING_ARRAY, ValueType.INTEGER_ARRAY):
         if not isinstance(value, list):
-            yield _wrong_type(spec.name, _EXPECTED[spec.type], value, path)
+            yield _wrong_type(spec.name, EXPECTED[spec.type], value, path)
             return
         item_kind = ValueType.STRING if spec.type is ValueType.STRING_ARRAY else ValueType.INTEGER
         for index, item in enumerate(value):
