@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kata_cli import app
-from kata_cli.render import wants_colour
+from kata_cli.render import wants_colour, write_lines
 from kata_config import __version__
 from tests.hostfixtures import HOSTS
 
@@ -198,6 +198,42 @@ def test_colour_follows_force_color_and_no_color(env: dict[str, str], coloured: 
     assert ("\x1b[" in out) is coloured
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("env", "coloured"), [
+    ({}, True),
+    ({"TERM": "dumb"}, False),
+    ({"NO_COLOR": "1"}, False),
+    ({"TERM": "dumb", "FORCE_COLOR": "1"}, True),
+    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+], ids=["terminal", "dumb", "no-color", "force-beats-dumb", "no-color-beats-force"])
+def test_one_colour_path_on_a_terminal(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+                                       coloured: bool) -> None:
+    """wants_colour decides, write_lines (rich) paints; the text is the same either way."""
+    for name in ("TERM", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    out = _Terminal()
+    colour = wants_colour(out)
+    write_lines([(("FAIL", "bold red"), ("  cpu.x  \x1b[2J evil", ""))], out, colour)
+    assert colour is coloured
+    assert ("\x1b[" in out.getvalue()) is coloured
+    assert "\\x1b[2J evil" in out.getvalue()  # what came from a file stays escaped
+
+
+def test_no_renderer_writes_raw_escape_sequences() -> None:
+    """rich is the only colour path: no renderer spells an ANSI sequence itself."""
+    root = Path(__file__).resolve().parents[1] / "kata_cli"
+    raw = [str(p) for p in root.rglob("*.py") if "\\x1b[" in p.read_text(encoding="utf-8")
+           or "\\033[" in p.read_text(encoding="utf-8")]
+    assert raw == []
+
+
 def test_check_github_annotations() -> None:
     code, out, _ = run("check", "-n", "--root", str(HOSTS / "x86_64-amd-no-svm"), "--only",
                        "cpu", "--format", "github")
@@ -265,11 +301,6 @@ def test_reports_on_stderr_results_on_stdout(tmp_path: Path) -> None:
     code, out, err = run("defaults", "show", "qemu", "--arch", "x86_64")
     assert (code, err) == (0, "")
     assert out == target.read_text(encoding="utf-8")
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.mark.parametrize(("env", "coloured"), [

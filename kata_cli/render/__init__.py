@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from typing import IO, Any, Final
 
 from kata_config import RULES_URL
@@ -70,6 +71,29 @@ def write_json(doc: object, out: IO[str], **options: Any) -> None:
             out.write("".join(batch))
             batch.clear()
     out.write("".join(batch))
+
+
+Styled = Sequence[tuple[str, str]]
+"""One line of text output as ``(text, rich style)`` segments; the style is "" for none."""
+
+
+def write_lines(lines: Iterable[Styled], stream: IO[str], colour: bool) -> None:
+    """The one colour path of every text renderer: each segment escaped (it may quote a file
+    or a server), then plain, or styled by rich when ``colour`` (see ``wants_colour``)."""
+    if not colour:
+        for line in lines:
+            stream.write("".join(printable(text) for text, _ in line) + "\n")
+        return
+    # rich: ~30 ms of imports, paid only when colour is wanted
+    from rich.console import Console  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    # wants_colour has decided (FORCE_COLOR beats TERM=dumb): rich must not decide again, and
+    # the styles are the 8 standard colours, which every colour terminal shows alike
+    console = Console(file=stream, force_terminal=True, color_system="standard",
+                      highlight=False, soft_wrap=True)
+    for line in lines:
+        console.print(Text.assemble(*((printable(text), style) for text, style in line)))
 
 
 def wants_colour(stream: IO[str] | None = None) -> bool:

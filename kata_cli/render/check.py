@@ -1,33 +1,31 @@
 """Render ``kata-config check`` results: aligned text for people, versioned JSON for machines,
 workflow annotations and SARIF for CI, NFD and Prometheus files for fleets.
 
-No decisions here beyond the verdict (the worst status). Colour is plain ANSI and only when
-the stream is a terminal and ``NO_COLOR`` is unset, so piped output stays byte-stable.
+No decisions here beyond the verdict (the worst status). Text goes through
+``render.write_lines``, the one colour path (rich, only when ``wants_colour``), so piped output
+stays byte-stable.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Final
 
-from kata_cli.render import github_escape, printable
+from kata_cli.render import Styled, github_escape, write_lines
 from kata_cli.render.nfd import render_nfd
 from kata_cli.render.prometheus import render_prometheus
 from kata_config import HostReport, Status, __version__
 
 JSON_VERSION: Final = 1
-_COLOUR: Final = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "1;31", Status.SKIP: "2"}
+_STYLE: Final = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "bold red",
+                 Status.SKIP: "dim"}
 
 
 CheckRun = HostReport
 """What every renderer prints: the library's report of one host check."""
-
-
-def _paint(text: str, status: Status, colour: bool) -> str:
-    return f"\x1b[{_COLOUR[status]}m{text}\x1b[0m" if colour else text
 
 
 def render_text(run: CheckRun, stream: IO[str], verbose: bool = False,
@@ -36,19 +34,23 @@ def render_text(run: CheckRun, stream: IO[str], verbose: bool = False,
 
     Messages, evidence and remedies quote host files and servers: they are escaped.
     """
+    write_lines(_text_lines(run, verbose), stream, colour)
+
+
+def _text_lines(run: CheckRun, verbose: bool) -> Iterator[Styled]:
     width = max((len(r.id) for r in run.results), default=0)
-    stream.write(f"kata-config check: {run.arch} host at {printable(run.root)}\n")
+    yield ((f"kata-config check: {run.arch} host at {run.root}", ""),)
+    pad = " " * (width + 8)
     for r in run.results:
-        label = _paint(f"{r.status.value.upper():<4}", r.status, colour)
-        stream.write(f"{label}  {r.id:<{width}}  {printable(r.message)}\n")
-        pad = " " * (width + 8)
+        yield ((f"{r.status.value.upper():<4}", _STYLE[r.status]),
+               (f"  {r.id:<{width}}  {r.message}", ""))
         if verbose and r.evidence:
-            stream.write(f"{pad}evidence: {printable(r.evidence)}\n")
+            yield ((f"{pad}evidence: {r.evidence}", ""),)
         if r.remedy and r.status in (Status.FAIL, Status.WARN):
-            stream.write(f"{pad}remedy:   {printable(r.remedy)}\n")
+            yield ((f"{pad}remedy:   {r.remedy}", ""),)
     counts = ", ".join(f"{n} {s.value}" for s, n in run.counts().items() if n)
-    verdict = _paint(run.verdict.value.upper(), run.verdict, colour)
-    stream.write(f"verdict: {verdict} ({counts or 'no checks'})\n")
+    yield (("verdict: ", ""), (run.verdict.value.upper(), _STYLE[run.verdict]),
+           (f" ({counts or 'no checks'})", ""))
 
 
 def as_json(run: CheckRun) -> dict[str, object]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from itertools import groupby
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from kata_cli.render import json_value, printable
+from kata_cli.render import json_value, write_lines
 
 if TYPE_CHECKING:
     from kata_config import DiffChange, DiffResult, Migration
@@ -24,20 +24,6 @@ def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return json.dumps(value, ensure_ascii=False, default=json_value)
-
-
-def _emit(lines: list[Line], stream: IO[str], colour: bool) -> None:
-    # every segment may quote a file (keys, values, paths): escape it for the terminal
-    if not colour:
-        stream.write("".join("".join(printable(t) for t, _ in line) + "\n" for line in lines))
-        return
-    # rich: ~30 ms of imports, paid only when colour is wanted (a terminal)
-    from rich.console import Console  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
-
-    console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
-    for line in lines:
-        console.print(Text.assemble(*((printable(t), style) for t, style in line)))
 
 
 def _section(change: DiffChange) -> str:
@@ -81,7 +67,7 @@ def render_diff_text(result: DiffResult, stream: IO[str], colour: bool = False) 
     counts = {k: sum(1 for c in result.changes if c.kind == k) for k in _MARK}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no differences"
     lines.append([(summary, "bold")])
-    _emit(lines, stream, colour)
+    write_lines(lines, stream, colour)
 
 
 def diff_json(result: DiffResult) -> dict[str, Any]:
@@ -135,7 +121,7 @@ def render_migration_text(m: Migration, stream: IO[str], colour: bool = False) -
     lost = len(m.lost)
     lines.append([(f"{len(m.steps)} steps ({counts or 'none'}), {lost} setting(s) not carried "
                    f"over, {len(m.blockers)} blocker(s)", "bold")])
-    _emit(lines, stream, colour)
+    write_lines(lines, stream, colour)
 
 
 def migration_json(m: Migration) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Render a validation report as text (people), JSON (machines) or SARIF 2.1.0 (code scanning).
 
-Renderers make no decisions: they print what the report holds. rich is imported only when
-colour is wanted (stdout is a terminal), which keeps piped and CI runs fast.
+Renderers make no decisions: they print what the report holds. Text goes through
+``render.write_lines``, the one colour path.
 """
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 import kata_config
-from kata_cli.render import clip, github_escape, printable, rule_url, write_json
+from kata_cli.render import (
+    Styled,
+    clip,
+    github_escape,
+    printable,
+    rule_url,
+    write_json,
+    write_lines,
+)
 from kata_config import Finding, Report, Severity, __version__
 
 SourceLine = Callable[[str, int], str | None]
@@ -47,15 +55,17 @@ def render_text(report: Report, out: IO[str], source: SourceLine, colour: bool) 
     A source line is shown once, under the first finding on it (2,000 findings on one long
     line print it once, clipped), and everything from the file is escaped for the terminal.
     """
-    if colour:
-        _render_rich(report, out, source)
-        return
+    write_lines(_text_lines(report, source), out, colour)
+
+
+def _text_lines(report: Report, source: SourceLine) -> Iterator[Styled]:
     for finding, text in _with_sources(report, source):
-        out.write(f"{printable(_position(finding))}: {finding.severity.label} "
-                  f"{finding.rule_id} {printable(finding.message)}\n")
+        yield ((_position(finding), "bold"), (": ", ""),
+               (finding.severity.label, _STYLE[finding.severity]), (" ", ""),
+               (finding.rule_id, "dim"), (f" {finding.message}", ""))
         if text is not None:
-            out.write(f"    {text}\n")
-    out.write(_summary_line(report) + "\n")
+            yield (("    ", ""), (text, "dim"))
+    yield ((_summary_line(report), ""),)
 
 
 def _with_sources(report: Report, source: SourceLine) -> Iterator[tuple[Finding, str | None]]:
@@ -77,22 +87,6 @@ def _summary_line(report: Report) -> str:
     files = len(report.inputs)
     return (f"{counts['errors']} error(s), {counts['warnings']} warning(s), {counts['infos']} "
             f"info in {files} file{'s' if files != 1 else ''}")
-
-
-def _render_rich(report: Report, out: IO[str], source: SourceLine) -> None:
-    # rich: ~30 ms of imports, paid only when colour is wanted (a terminal)
-    from rich.console import Console  # noqa: PLC0415
-    from rich.markup import escape  # noqa: PLC0415
-
-    console = Console(file=out, force_terminal=True, highlight=False, soft_wrap=True)
-    for finding, text in _with_sources(report, source):
-        style = _STYLE[finding.severity]
-        console.print(f"[bold]{escape(printable(_position(finding)))}[/]: [{style}]"
-                      f"{finding.severity.label}[/] [dim]{finding.rule_id}[/] "
-                      f"{escape(printable(finding.message))}")
-        if text is not None:
-            console.print(f"    [dim]{escape(text)}[/]")
-    console.print(_summary_line(report))
 
 
 def to_json(report: Report) -> dict[str, Any]:
