@@ -8,6 +8,14 @@ and with each stock QEMU config. Timings are dropped. Usage::
 
     python tests/verdicts.py record BEFORE.json     # on the code before the change
     python tests/verdicts.py compare BEFORE.json    # after: lists what changed, exit 1 if any
+    python tests/verdicts.py golden                 # rewrite tests/golden/verdicts.json
+
+``tests/golden/verdicts.json`` holds a digest of every case that does not depend on the
+machine (validate, migrate, defaults show, check of a fixture tree: ``STABLE``), and
+tests/test_verdicts.py fails when one changes. ``plan`` (which looks for the hypervisor binary
+on this host) and ``diff`` (whose absent keys resolve with this host's CPUs and memory) are
+compared by ``record``/``compare`` only. After an intended change of behaviour, run
+``golden`` and say in the commit which verdicts changed and why.
 
 To record the code of another commit without checking it out::
 
@@ -18,6 +26,7 @@ To record the code of another commit without checking it out::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -39,6 +48,9 @@ CONFIGS: Final = REPO / "tests" / "fixtures" / "configs"
 DEFAULTS: Final = REPO / "defaults"
 _HEADER: Final = re.compile(r"^# kata-config:(.*)$", re.MULTILINE)
 _TIMING: Final = ("finished", "duration", "timestamp", "elapsed")
+GOLDEN: Final = REPO / "tests" / "golden" / "verdicts.json"
+STABLE: Final = ("validate", "migrate", "defaults", "check")
+"""The commands whose verdicts do not depend on the machine they run on."""
 
 
 def _scrub(value: object) -> object:
@@ -103,21 +115,34 @@ def _cases() -> Iterator[tuple[str, list[str]]]:
                 yield f"check {host.name} {runtime}", [*base, "--config", str(config)]
 
 
-def record() -> dict[str, dict[str, object]]:
-    """Every case's exit code, stdout (parsed when JSON) and stderr."""
+def record(commands: tuple[str, ...] | None = None) -> dict[str, dict[str, object]]:
+    """Every case's exit code, stdout (parsed when JSON) and stderr (only the cases of
+    ``commands`` when given)."""
     os.environ["NO_COLOR"] = "1"
     os.environ.setdefault("KATA_CHECK_NO_NETWORK", "1")
     # the code under test may live elsewhere (a git archive): its paths and the inputs'
     # both read <code>
     code = str(Path(kata_config.__file__).resolve().parents[1])
-    text = json.dumps({name: _run(args) for name, args in _cases()})
-    text = text.replace(code, "<code>").replace(str(REPO), "<code>")
+    text = json.dumps({name: _run(args) for name, args in _cases()
+                       if commands is None or args[0] in commands})
+    shared = str(REPO.parent / "shared")
+    text = text.replace(code, "<code>").replace(str(REPO), "<code>").replace(shared, "<shared>")
     loaded: dict[str, dict[str, object]] = json.loads(text)
     return loaded
 
 
+def digests() -> dict[str, str]:
+    """A short digest of each ``STABLE`` case's verdict, as ``golden`` stores them."""
+    return {name: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+            for name, value in record(STABLE).items()}
+
+
 def main(argv: list[str]) -> int:
-    """``record FILE`` or ``compare FILE``."""
+    """``record FILE``, ``compare FILE`` or ``golden``."""
+    if argv == ["golden"]:
+        GOLDEN.write_text(json.dumps(digests(), indent=1, sort_keys=True) + "\n", "utf-8")
+        print(f"wrote {GOLDEN}")
+        return 0
     if len(argv) != 2 or argv[0] not in ("record", "compare"):
         sys.stderr.write(__doc__ or "")
         return 2
