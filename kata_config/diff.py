@@ -18,12 +18,11 @@ from kata_config.arch import UnknownArchError, host_arch
 from kata_config.diff_absent import resolve_removed
 from kata_config.findings import Finding, Severity
 from kata_config.flavour import detect_runtime
-from kata_config.keys.history import NAMES, NEWEST, RELEASES, default_in, hypervisor_history
-from kata_config.keys.spec import REQUIRED, Runtime
+from kata_config.keys.history import NEWEST, hypervisor_history
+from kata_config.keys.spec import Runtime
 from kata_config.model import KataConfig
 from kata_config.probes.host import HostRoot
 from kata_config.reader import Loaded, load_config
-from kata_config.release_guess import releases_of
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
 from kata_config.stock import releases as old_stock
 from kata_config.walk import flatten, spec_for, takes_effect
@@ -145,69 +144,6 @@ def best_stock(
                          f"{stock.template.name}: {why}, closest of {names}")
 
 
-def stock_releases(data: Mapping[str, Any], runtime: Runtime, hypervisor: str,
-                   release: str | None) -> tuple[tuple[str, ...], str]:
-    """The releases whose stock files may be the baseline, and why.
-
-    ``release`` (``--kata-version``) picks that release's files, or the nearest release we
-    hold files of. Without it the file's keys decide: a file every key of which the newest
-    release reads gets the newest files; one whose keys point to older releases gets the
-    files of the releases we hold among those (else of the nearest held one).
-    """
-    newest = (NEWEST,) if templates(runtime, hypervisor) else ()
-    if release is not None:
-        if release == NEWEST and newest:
-            return newest, f"release {NEWEST}: --kata-version {release}"
-        near = old_stock.nearest(runtime, release, hypervisor)
-        pick = _closer(runtime, release, near, newest)
-        return ((pick,), f"release {pick}: --kata-version {release}"
-                + ("" if pick == release else f", the nearest release with a stock "
-                   f"{hypervisor} file")) if pick else ((), "")
-    fits = releases_of(data, runtime)
-    if NEWEST in fits:
-        return newest, ""
-    if not fits:  # keys of several releases (a fork, an upgrade half done): the closest file
-        every = tuple(r for r in old_stock.releases_held(runtime)
-                      if old_stock.files_of(runtime, r, hypervisor)) + newest
-        return every, ("release: no single release reads every key of the file, so the "
-                       "closest stock file of every release kata-config holds")
-    span = fits[0] if len(fits) == 1 else f"{fits[0]}-{fits[-1]}"
-    held = tuple(r for r in old_stock.releases_held(runtime)
-                 if r in fits and old_stock.files_of(runtime, r, hypervisor))
-    why = f"the file's keys are read together only by {NAMES[runtime]} {span}"
-    if held:
-        return held, f"release {'/'.join(held)}: {why}"
-    near = _closer(runtime, fits[-1], old_stock.nearest(runtime, fits[-1], hypervisor), newest)
-    return ((near,), f"release {near}: {why}; the nearest release with a stock "
-            f"{hypervisor} file") if near else ((), "")
-
-
-def _closer(runtime: Runtime, release: str, held: str, newest: tuple[str, ...]) -> str:
-    """``held`` or the newest release, whichever is nearer to ``release``."""
-    order = {r: i for i, r in enumerate(RELEASES[runtime])}
-    want = order.get(release, len(order))
-    options = [r for r in (held, *newest) if r]
-    return min(options, key=lambda r: (abs(order[r] - want), r != NEWEST)) if options else ""
-
-
-def code_defaults(
-    flat: Mapping[str, Any], runtime: Runtime, hypervisor: str | None, release: str = NEWEST
-) -> dict[str, Any]:
-    """Built-in value (``release``'s) of every key the file sets that has one (the others
-    are skipped)."""
-    out: dict[str, Any] = {}
-    for key in flat:
-        spec = spec_for(key)
-        if spec is None:
-            continue
-        older, default = default_in(runtime, spec.table.value, spec.name, hypervisor, release)
-        if not older:
-            default = spec.default_for(runtime, hypervisor)
-        if default is not None and default is not REQUIRED:
-            out[key] = default
-    return out
-
-
 def _looks_like_path(against: str) -> bool:
     return "/" in against or against.endswith(".toml") or Path(against).exists()
 
@@ -265,14 +201,14 @@ def diff_config(
     releases: tuple[str, ...] = ()
     release_why = ""
     if hv is not None and not against:
-        releases, release_why = stock_releases(data, rt, hv, release)
+        releases, release_why = baseline.stock_releases(data, rt, hv, release)
         if not releases:
             against = CODE_DEFAULTS
             why.append(f"no stock file for [hypervisor.{hv}]{_gone(hv, rt)}: compared with "
                        "the built-in values")
     baseline_path: str | None = None
     if against == CODE_DEFAULTS:
-        base = code_defaults(flat, rt, hv, release or NEWEST)
+        base = baseline.code_defaults(flat, rt, hv, release or NEWEST)
         flat = {k: v for k, v in flat.items() if k in base}
         label = f"code-defaults ({rt}, {hv or 'no hypervisor'})"
     elif against and _looks_like_path(against):
