@@ -12,14 +12,20 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterator, Mapping
-from functools import cache
 from typing import Any, Final, NamedTuple
 
 from kata_config.findings import Issue, Rule, Severity, When
-from kata_config.keys import KEYS, KeySpec, Runtime, Table, ValueType, keys_of, lookup
+from kata_config.keys import KeySpec, Runtime, Table, ValueType, lookup
 from kata_config.keys.history import NEWEST, key_history, strict_in, value_status
-from kata_config.schema.values import EXPECTED, dotted, found_type, is_type, show
-from kata_config.suggest import Suggester
+from kata_config.schema.values import (
+    EXPECTED,
+    TABLE_NAMES,
+    dotted,
+    found_type,
+    is_type,
+    show,
+    suggest,
+)
 from kata_config.walk import NAMED, SUB_TABLES, TOP_LEVEL
 
 SCHEMA_TYPE = Rule("schema-type", Severity.ERROR, "A value has the wrong TOML type")
@@ -50,18 +56,6 @@ STRICT_RS_TABLES: Final = frozenset(
     {Table.AGENT, Table.MEM_AGENT, Table.HV_FACTORY, Table.ROOTLESS_USER, Table.SHARED_MOUNT}
 )
 """Tables runtime-rs decodes with deny-unknown-fields: a stray key there fails the load."""
-
-_TABLE_NAMES: Final = {
-    Table.HYPERVISOR: "[hypervisor.*]",
-    Table.AGENT: "[agent.*]",
-    Table.MEM_AGENT: "[agent.*.mem_agent]",
-    Table.RUNTIME: "[runtime]",
-    Table.FACTORY: "[factory]",
-    Table.HV_FACTORY: "[hypervisor.*.factory]",
-    Table.EXTENSION_IMAGE: "[[hypervisor.*.guest_extension_images]]",
-    Table.ROOTLESS_USER: "[hypervisor.*.rootless_user]",
-    Table.SHARED_MOUNT: "[[runtime.shared_mounts]]",
-}
 Path = list[str | int]
 
 
@@ -81,41 +75,14 @@ def schema_text() -> str:
         return handle.read()
 
 
-@cache
-def _suggester(table: Table | None) -> Suggester:
-    if table is None:
-        return Suggester(TOP_LEVEL, cutoff=0.75)
-    return Suggester((n for spec in keys_of(table) for n in (spec.name, *spec.aliases)),
-                     cutoff=0.75)
-
-
-@cache
-def _tables_of() -> dict[str, list[str]]:
-    """Key name -> the tables it belongs in, so an unknown key costs one lookup."""
-    found: dict[str, set[str]] = {}
-    for spec in KEYS:
-        found.setdefault(spec.name, set()).add(_TABLE_NAMES[spec.table])
-    return {name: sorted(tables) for name, tables in found.items()}
-
-
-def _suggest(name: str, table: Table | None) -> str:
-    close = _suggester(table).best(name)
-    if close:
-        return f"did you mean {close!r}?"
-    elsewhere = _tables_of().get(name)
-    if elsewhere:
-        return f"{name!r} belongs in {' or '.join(elsewhere)}; move it there"
-    return "remove it, or check the key against `kata-config schema`"
-
-
 def _unknown(name: str, value: Any, path: Path, table: Table | None,
              view: View) -> tuple[Rule, Issue]:
-    key, hint = dotted([*path, name]), _suggest(name, table)
+    key, hint = dotted([*path, name]), suggest(name, table)
     if table is None:
         return UNKNOWN_TABLE, Issue(key, (
             f"[{name}] is not a Kata table (known: [hypervisor.*], [agent.*], [runtime], "
             f"[factory]); both runtimes ignore it: {hint}"))
-    where = _TABLE_NAMES[table]
+    where = TABLE_NAMES[table]
     if strict_in(view.runtime, table.value, view.release):
         return UNKNOWN_KEY_REJECTED, Issue(key, (
             f"unknown key {name!r} in {where}: runtime-rs refuses to load a file with it; "

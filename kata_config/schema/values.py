@@ -1,13 +1,17 @@
-"""How the schema stage names values and their types in its messages."""
+"""How the schema stage words its messages: values, their types, tables, and what the user
+probably meant (the closest key, or the table a misplaced key belongs in)."""
 
 from __future__ import annotations
 
 import datetime
 import json
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, Final
 
-from kata_config.keys import ValueType
+from kata_config.keys import KEYS, Table, ValueType, keys_of
+from kata_config.suggest import Suggester
+from kata_config.walk import TOP_LEVEL
 
 EXPECTED: Final = {
     ValueType.STRING: "a string",
@@ -63,3 +67,44 @@ def is_type(kind: ValueType, value: Any) -> bool:
     if kind is ValueType.FLOAT:
         return isinstance(value, int | float)
     return False
+
+
+TABLE_NAMES: Final = {
+    Table.HYPERVISOR: "[hypervisor.*]",
+    Table.AGENT: "[agent.*]",
+    Table.MEM_AGENT: "[agent.*.mem_agent]",
+    Table.RUNTIME: "[runtime]",
+    Table.FACTORY: "[factory]",
+    Table.HV_FACTORY: "[hypervisor.*.factory]",
+    Table.EXTENSION_IMAGE: "[[hypervisor.*.guest_extension_images]]",
+    Table.ROOTLESS_USER: "[hypervisor.*.rootless_user]",
+    Table.SHARED_MOUNT: "[[runtime.shared_mounts]]",
+}
+"""How a message names each catalogue table."""
+
+
+@cache
+def _suggester(table: Table | None) -> Suggester:
+    if table is None:
+        return Suggester(TOP_LEVEL, cutoff=0.75)
+    return Suggester((n for spec in keys_of(table) for n in (spec.name, *spec.aliases)),
+                     cutoff=0.75)
+
+
+@cache
+def _tables_of() -> dict[str, list[str]]:
+    """Key name -> the tables it belongs in, so an unknown key costs one lookup."""
+    found: dict[str, set[str]] = {}
+    for spec in KEYS:
+        found.setdefault(spec.name, set()).add(TABLE_NAMES[spec.table])
+    return {name: sorted(tables) for name, tables in found.items()}
+
+
+def suggest(name: str, table: Table | None) -> str:
+    close = _suggester(table).best(name)
+    if close:
+        return f"did you mean {close!r}?"
+    elsewhere = _tables_of().get(name)
+    if elsewhere:
+        return f"{name!r} belongs in {' or '.join(elsewhere)}; move it there"
+    return "remove it, or check the key against `kata-config schema`"
