@@ -174,7 +174,7 @@ def _history_section() -> list[str]:
         "| runtime | key | hypervisor | releases | built-in value then |",
         "|---|---|---|---|---|",
         *(f"| {rt} | `{table}.{key}` | {hv or 'any'} | {since}-{until} | `{json.dumps(value)}` |"
-          for rt, table, key, hv, since, until, value in data.DEFAULTS),
+          for rt, table, key, hv, since, until, value in history_data.DEFAULTS),
         "",
         "`diff` compares a file of an older release with that release's stock file "
         "(`kata_config/stock/releases/`: upstream's templates rendered at the tag, origins "
@@ -184,7 +184,7 @@ def _history_section() -> list[str]:
         "",
         "| release | runtimes | repository | tag | commit |",
         "|---|---|---|---|---|",
-        *_sources_rows(data.SOURCES, data.REPOSITORIES),
+        *_sources_rows(history_data.SOURCES, history_data.REPOSITORIES),
     ]
 
 
