@@ -88,10 +88,11 @@ def write_lines(lines: Iterable[Styled], stream: IO[str], colour: bool) -> None:
     from rich.console import Console  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
-    # wants_colour has decided (FORCE_COLOR beats TERM=dumb): rich must not decide again, and
-    # the styles are the 8 standard colours, which every colour terminal shows alike
+    # wants_colour has decided (FORCE_COLOR beats TERM=dumb; rich 10.11, our lowest bound,
+    # takes an empty NO_COLOR for "no colour"): rich must not decide again, and the styles
+    # are the 8 standard colours, which every colour terminal shows alike
     console = Console(file=stream, force_terminal=True, color_system="standard",
-                      highlight=False, soft_wrap=True)
+                      no_color=False, highlight=False, soft_wrap=True)
     for line in lines:
         console.print(Text.assemble(*((printable(text), style) for text, style in line)))
 
