@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kata_config.arch import ARCHES, ArchSpec
+from kata_config.discovery import discover_in
 from kata_config.errors import KataConfigError
 from kata_config.findings import Severity, exit_code_for
-from kata_config.probes import list_checks, modload, probe_modules
-from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status, selects
-from kata_config.probes.config_checks import resolve
+from kata_config.probes import config_loader, list_checks, modload, probe_modules
+from kata_config.probes.base import CheckResult, Probe, ProbeContext, Resolved, Status, selects
 from kata_config.probes.facts import Facts, gather
 from kata_config.probes.host import HostRoot
 from kata_config.probes.target import TargetError, resolve_target
@@ -117,6 +117,25 @@ def _placed(results: tuple[CheckResult, ...], line: CheckResult,
         return results
     at = next((i for i, r in enumerate(results) if r.id.startswith("config.")), len(results))
     return (*results[:at], line, *results[at:])
+
+
+def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
+    """Load ``explicit`` or the config Kata would load from ``host`` (``discover``).
+
+    ``error`` is set only when an explicitly given file cannot be used (a usage error); a
+    broken default config is a FAIL line, and no config at all is a SKIP line.
+    """
+    if explicit is None:
+        found = discover_in(host)
+        if found.resolved is None:
+            tried = ", ".join(c.path for c in found.candidates if c.source == "built-in")
+            return Resolved(None, CheckResult(
+                "config.file", Status.SKIP, "no Kata configuration found; config checks skipped",
+                f"searched {tried}"))
+        path, shown, reader = found.path or found.resolved, found.path or found.resolved, host
+    else:
+        path, shown, reader = str(explicit), str(explicit), None
+    return config_loader()(path, shown, reader, arch, explicit is not None)
 
 
 def context(host: HostRoot, arch: str, *, config: KataConfig | None = None,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from kata_config.hostcheck import resolve
 from kata_config.probes.base import Status
-from kata_config.probes.config_checks import resolve
 from kata_config.probes.host import HostRoot
 from tests.hostfixtures import HOSTS, arch_of, results, statuses
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from kata_config.arch.base import QEMU_LIKE
-from kata_config.discovery import discover_in
-from kata_config.probes import config_loader, tee
-from kata_config.probes.base import CheckResult, Probe, ProbeContext, Resolved, Status
-from kata_config.probes.host import HostRoot
+from kata_config.probes import tee
+from kata_config.probes.base import CheckResult, Probe, ProbeContext, Status
 
 if TYPE_CHECKING:
     from kata_config.model import KataConfig
@@ -24,25 +21,6 @@ if TYPE_CHECKING:
 PATH_KEYS: Final = ("kernel", "image", "initrd", "firmware", "firmware_volume", "jailer_path",
                     "virtio_fs_daemon")
 """Hypervisor keys naming host files the runtime opens or executes (``path`` is separate)."""
-
-
-def resolve(host: HostRoot, arch: str, explicit: Path | None) -> Resolved:
-    """Load ``explicit`` or the config Kata would load from ``host`` (``discover``).
-
-    ``error`` is set only when an explicitly given file cannot be used (a usage error); a
-    broken default config is a FAIL line, and no config at all is a SKIP line.
-    """
-    if explicit is None:
-        found = discover_in(host)
-        if found.resolved is None:
-            tried = ", ".join(c.path for c in found.candidates if c.source == "built-in")
-            return Resolved(None, CheckResult(
-                "config.file", Status.SKIP, "no Kata configuration found; config checks skipped",
-                f"searched {tried}"))
-        path, shown, reader = found.path or found.resolved, found.path or found.resolved, host
-    else:
-        path, shown, reader = str(explicit), str(explicit), None
-    return config_loader()(path, shown, reader, arch, explicit is not None)
 
 
 def host_cpus(ctx: ProbeContext) -> int | None:
