@@ -85,15 +85,21 @@ def _arch_runtime(path: Path) -> list[str]:
     return shlex.split(first.removeprefix("# kata-config:")) if _HEADER.match(first) else []
 
 
+def _name(path: Path) -> str:
+    """A case's name: the input's path from the checkout (or from ../shared), so names do not
+    depend on where the checkout lives."""
+    return str(path.relative_to(REPO if path.is_relative_to(REPO) else REPO.parent))
+
+
 def _cases() -> Iterator[tuple[str, list[str]]]:
     rendered = sorted(RENDERED.glob("*/runtime-*/*.toml"))
     stock = sorted(DEFAULTS.rglob("*.toml"))
     fixtures = sorted(p for p in CONFIGS.glob("*/*/*") if p.suffix != ".expected")
     for path in (*rendered, *stock, *fixtures):
-        yield f"validate {path.relative_to(REPO.parent)}", [
+        yield f"validate {_name(path)}", [
             "validate", str(path), *_arch_runtime(path), "--format", "json"]
     for path in rendered:
-        name = str(path.relative_to(REPO.parent))
+        name = str(_name(path))
         opts = _arch_runtime(path)
         yield f"diff {name}", ["diff", str(path), *opts, "--format", "json"]
         yield f"plan {name}", ["plan", str(path), *opts, "--format", "json"]
