@@ -34,7 +34,8 @@ def env(
     arch: options.Arch = None,
     config: Annotated[str | None, typer.Option(
         "--config", help="Show this configuration (inside --root) instead of the one the "
-        "runtime would find, as kata-runtime --config does.", show_default=False)] = None,
+        "runtime would find, as kata-runtime --config does; '-' reads it from standard "
+        "input.", show_default=False)] = None,
 ) -> None:
     """Show what the runtime would load and run with: files, flavour, settings, host.
 

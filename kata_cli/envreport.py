@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from kata_config import Discovery
 
 RuntimeChoice = Literal["go", "rs", "auto"]
+STDIN = "-"
+"""``--config -``: read the configuration from standard input, as validate, diff and migrate do."""
 
 
 def _config(found: Discovery, error: str | None) -> dict[str, Any]:
@@ -27,6 +29,16 @@ def _config(found: Discovery, error: str | None) -> dict[str, Any]:
         "error": error, "handler": None if handler is None else dataclasses.asdict(handler),
         "candidates": [dataclasses.asdict(c) for c in found.candidates],
     }
+
+
+def _from_stdin(asked: RuntimeChoice) -> Discovery:
+    """``--config -``: the file is standard input (``load`` reads it once), with no
+    ``config.d/`` beside it; under ``auto``, ``load`` tells the runtime from its ``[runtime]``
+    table as for a named file."""
+    why = "as asked" if asked != "auto" else "told from its [runtime] table"
+    used = kata_config.Candidate(STDIN, "explicit", True, "standard input; no config.d/ beside it")
+    return kata_config.Discovery(STDIN, STDIN, "go" if asked == "auto" else asked, (), (used,),
+                                 why)
 
 
 def gather(root: str, runtime: str, runtime_class: str | None, arch: str | None, *,
@@ -39,7 +51,14 @@ def gather(root: str, runtime: str, runtime_class: str | None, arch: str | None,
     checked = run_host_checks(root, arch)
     target = checked.arch
     asked: RuntimeChoice = "go" if runtime == "go" else "rs" if runtime == "rs" else "auto"
-    found = kata_config.discover(runtime=asked, root=root, runtime_class=runtime_class, path=config)
+    if config == STDIN:
+        if Path(root).resolve() != Path("/"):
+            raise ValueError("--config - (standard input) is read on this host; under --root "
+                             "name the file inside the root")
+        found = _from_stdin(asked)
+    else:
+        found = kata_config.discover(runtime=asked, root=root, runtime_class=runtime_class,
+                                     path=config)
     # with a runtime class the handler's shim loads the file, whatever the file looks like
     flavour: RuntimeChoice = found.flavour if asked == "auto" and found.handler else asked
     eff, error, code = None, found.error, 2 if found.path is None else 0

@@ -143,3 +143,28 @@ def test_env_asks_a_real_hypervisor_its_version_on_the_live_host(tmp_path: Path)
     data = json.loads(result.stdout)
     assert data["config"]["candidates"][0]["source"] == "explicit"
     assert data["hypervisor"]["version"].startswith("QEMU emulator version"), data["hypervisor"]
+
+
+@pytest.mark.parametrize(("stock", "flavour"), [
+    ("defaults/go/x86_64/configuration-qemu.toml", "go"),
+    ("defaults/rs/x86_64/configuration-qemu-coco-dev.toml", "rs"),
+])
+def test_env_config_dash_reads_standard_input(stock: str, flavour: str) -> None:
+    text = (Path(__file__).parent.parent / stock).read_text()
+    result = runner.invoke(app, ["env", "--config", "-", "--arch", "x86_64", "--format", "json"],
+                           input=text)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["config"]["path"], data["config"]["files"], data["config"]["error"]) == (
+        "-", ["-"], None)
+    assert (data["runtime"]["flavour"], data["hypervisor"]["name"]) == (flavour, "qemu")
+
+
+def test_env_config_dash_refuses_bad_toml_on_stdin_and_a_host_root(tmp_path: Path) -> None:
+    bad = runner.invoke(app, ["env", "--config", "-", "--arch", "x86_64"], input="x = [\n")
+    assert bad.exit_code == 1
+    assert "-: invalid TOML" in bad.stderr
+    rooted = runner.invoke(app, ["env", "--config", "-", "--root", str(tmp_path), "--arch",
+                                 "x86_64"], input="")
+    assert rooted.exit_code == 2
+    assert "under --root name the file inside the root" in rooted.stderr
