@@ -183,12 +183,16 @@ _QEMU_GO = ('[hypervisor.qemu]\nkernel = "/usr/share/kata-containers/vmlinux.con
             'virtio_fs_daemon = "/usr/libexec/virtiofsd"\n[agent.kata]\n[runtime]\n')
 
 
-@pytest.mark.parametrize("row", data.DEFAULTS, ids=lambda r: f"{r[2]}-{r[5]}")
+_QEMU_RS = ('[runtime]\nhypervisor_name = "qemu"\nagent_name = "kata"\n'
+            + _QEMU_GO.removesuffix("[runtime]\n"))
+
+
+@pytest.mark.parametrize("row", data.DEFAULTS, ids=lambda r: f"{r[0]}-{r[2]}-{r[5]}")
 def test_an_absent_key_gets_the_built_in_value_of_the_release_asked(
         row: tuple[str, str, str, str, str, str, object], tmp_path: Path) -> None:
     runtime, table, key, _hv, since, until, value = row
     path = tmp_path / "configuration.toml"
-    path.write_text(_QEMU_GO)
+    path.write_text(_QEMU_GO if runtime == "go" else _QEMU_RS)
     section = "hypervisor" if table.startswith("hypervisor") else table
     for release in (since, until):
         effective = kata_config.load(path, runtime=runtime, arch="x86_64",  # type: ignore[arg-type]
@@ -197,3 +201,21 @@ def test_an_absent_key_gets_the_built_in_value_of_the_release_asked(
         assert release in effective.origin(f"{section}.{key}").note
     newest = kata_config.load(path, runtime=runtime, arch="x86_64")  # type: ignore[arg-type]
     assert newest.values()[f"{section}.{key}"] != value
+
+
+@pytest.mark.parametrize(("key", "empty", "release", "value"), [
+    ("block_device_driver", '""', "3.1", "virtio-blk"),
+    ("block_device_driver", '""', "3.2", "virtio-blk-pci"),
+    ("default_bridges", "0", "3.24", 2),
+    ("default_bridges", "0", "3.25", 1),
+    ("virtio_fs_cache", '""', "3.0", "none"),
+    ("virtio_fs_cache", '"none"', "3.0", "none"),
+    ("virtio_fs_cache", '"none"', "3.1", "never"),
+])
+def test_runtime_rs_fills_an_empty_value_with_the_release_built_in(
+        key: str, empty: str, release: str, value: object, tmp_path: Path) -> None:
+    path = tmp_path / "configuration.toml"
+    setting = f"{key} = {empty}\nshared_fs = \"virtio-fs\"\n"  # runtime-rs: absent means none
+    path.write_text(_QEMU_RS.replace("[agent.kata]", f"{setting}[agent.kata]"))
+    effective = kata_config.load(path, runtime="rs", arch="x86_64", kata_version=release)
+    assert effective.values()[f"hypervisor.{key}"] == value

@@ -17,6 +17,7 @@ from kata_config.effective.normalise import (
     StepContext,
     above,
     always,
+    builtin,
     const,
     differs,
     is_empty,
@@ -30,6 +31,8 @@ DRAGONBALL: Final = frozenset({"dragonball"})
 FIRECRACKER: Final = frozenset({"firecracker"})
 REMOTE: Final = frozenset({"remote"})
 VIRTIO_FS: Final = frozenset({"virtio-fs", "virtio-fs-nydus", "inline-virtio-fs"})
+_FS_CACHE: Final = builtin("hypervisor.*", "virtio_fs_cache", "never")
+"""The release's virtio_fs_cache for an empty one; "none" too, unless it is that value."""
 
 
 def _plugin_defaults(names: frozenset[str], memory: int, slots: int | None) -> tuple[Step, ...]:
@@ -115,7 +118,8 @@ PLUGINS: Final[tuple[Step, ...]] = (
     _paths("hypervisor.jailer_path", DRAGONBALL),
     _kernel(QEMU | CLH | DRAGONBALL, "vmlinuz"),
     _kernel(FIRECRACKER, "vmlinux"),
-    Step("hypervisor.default_bridges", is_zero, const(1), "default_bridges = 0 means 1", QEMU),
+    Step("hypervisor.default_bridges", is_zero, builtin("hypervisor.*", "default_bridges", 1),
+         "default_bridges = 0 means 1 (2 through 3.24)", QEMU),
     Step("hypervisor.default_bridges", is_zero, const(2), "default_bridges = 0 means 2", CLH),
     Step("hypervisor.machine_type", is_empty, const("q35"),
          "an empty machine_type means q35", QEMU),
@@ -155,7 +159,8 @@ GENERIC: Final[tuple[Step, ...]] = (
     Step("hypervisor.memory_offset", lambda v, c: bool(v) and not _block_on(c), const(0),
          "disable_block_device_use resets memory_offset to 0"),
     Step("hypervisor.block_device_driver", lambda v, c: not v and _block_on(c),
-         const("virtio-blk-pci"), "an empty block_device_driver means virtio-blk-pci"),
+         builtin("hypervisor.*", "block_device_driver", "virtio-blk-pci"),
+         "an empty block_device_driver means virtio-blk-pci (virtio-blk through 3.1)"),
     Step("hypervisor.block_device_aio", lambda v, c: not v and _block_on(c), const("io_uring"),
          "an empty block_device_aio means io_uring"),
     Step("hypervisor.num_queues", lambda v, c: v == 0 and _block_on(c), const(1),
@@ -221,8 +226,10 @@ GENERIC: Final[tuple[Step, ...]] = (
          "an empty shared_fs means virtio-fs"),
     Step("hypervisor.virtio_fs_daemon", lambda v, c: bool(v) and _fs_on(c, inline=False),
          resolve_path, "runtime-rs makes virtio_fs_daemon absolute and follows its symlinks"),
-    Step("hypervisor.virtio_fs_cache", lambda v, c: v in ("", "none") and _fs_on(c),
-         const("never"), "an empty (or the deprecated none) virtio_fs_cache means never"),
+    Step("hypervisor.virtio_fs_cache", lambda v, c: v in ("", "none") and _fs_on(c)
+         and v != _FS_CACHE(v, c), _FS_CACHE,
+         "an empty (or the deprecated none) virtio_fs_cache means never (3.0: empty means "
+         "none)"),
     Step("hypervisor.virtio_fs_cache_size",
          lambda v, c: v == 0 and _fs_on(c) and c.get("hypervisor.virtio_fs_is_dax"), const(1024),
          "virtio_fs_is_dax without a cache size means a 1024 MiB DAX window"),

@@ -539,10 +539,21 @@ DEFAULTS: Final[tuple[tuple[str, str, str, str, str, str, object], ...]] = (
     # arch/amd64-options.mk (MACHINETYPE, QEMUCMD), 1.7-1.13 in
     # pkg/katautils/config-settings.go(.in), 2.0 on in
     # src/runtime/pkg/katautils/config-settings.go.in, and the shared_fs fallback in
-    # katautils/config.go (hypervisor.sharedFS). x86_64 values.
+    # katautils/config.go (hypervisor.sharedFS). x86_64 values (runtime-rs's do not depend
+    # on the arch).
     ("go", "hypervisor.*", "shared_fs", "", "1.0", "2.3", "virtio-9p"),
     ("go", "hypervisor.*", "machine_type", "qemu", "1.0", "2.1", "pc"),
     ("go", "hypervisor.*", "path", "qemu", "1.0", "2.1", "/usr/bin/qemu-lite-system-x86_64"),
     ("go", "hypervisor.*", "virtio_fs_cache", "", "1.0", "3.0", "none"),
     ("go", "runtime", "internetworking_model", "", "1.0", "1.9", "macvtap"),
+    # runtime-rs: src/libs/kata-types/src/config/default.rs at the same tags (SOURCES), as
+    # applied by hypervisor/mod.rs (BlockDeviceInfo and SharedFsInfo adjust_config) and
+    # hypervisor/qemu.rs (DEFAULT_QEMU_PCI_BRIDGES). Not recorded, though read there:
+    # msize_9p (128 KiB through 3.23, 8 KiB in 3.24-3.28, only with shared_fs = "virtio-9p"),
+    # which the catalogue resolves for runtime-rs as a key it does not read; and ch.rs's
+    # default_bridges of 2 for [hypervisor.cloud-hypervisor] (3.2-3.29), a table name load()
+    # refuses at every release. No row would be consulted.
+    ("rs", "hypervisor.*", "block_device_driver", "", "3.0", "3.1", "virtio-blk"),
+    ("rs", "hypervisor.*", "virtio_fs_cache", "", "3.0", "3.0", "none"),
+    ("rs", "hypervisor.*", "default_bridges", "qemu", "3.0", "3.24", 2),
 )
