@@ -219,3 +219,19 @@ def test_runtime_rs_fills_an_empty_value_with_the_release_built_in(
     path.write_text(_QEMU_RS.replace("[agent.kata]", f"{setting}[agent.kata]"))
     effective = kata_config.load(path, runtime="rs", arch="x86_64", kata_version=release)
     assert effective.values()[f"hypervisor.{key}"] == value
+
+
+def test_runtime_rs_hotplug_vfio_on_root_bus_advice_names_values_not_a_rename() -> None:
+    """cold_plug_vfio takes a port name; the retired bool must not be renamed into it."""
+    text = '[hypervisor.qemu]\nhotplug_vfio_on_root_bus = true\n[agent.kata]\n[runtime]\n'
+    message = next(m for r, m in _findings(text, runtime="rs") if r == "retired-key")
+    assert "rename" not in message
+    assert 'cold_plug_vfio = "root-port"' in message
+    assert "pcie_root_port = 1" in message
+    from kata_config.migrate import migrate_text
+
+    migrated = migrate_text(text, "rs")
+    table = tomllib.loads(migrated.text)["hypervisor"]["qemu"]
+    assert "hotplug_vfio_on_root_bus" not in table
+    assert not isinstance(table.get("cold_plug_vfio", ""), bool)
+    assert "hypervisor.qemu.hotplug_vfio_on_root_bus" in [s.key for s in migrated.lost]

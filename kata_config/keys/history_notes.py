@@ -59,8 +59,11 @@ RETIRED: Final[tuple[tuple[str, str, str, str, str, str], ...]] = (
      "memory is backed by /dev/shm", "86fd65271c"),
     ("rs", "hypervisor.*", "valid_file_mem_backends", "", "file_mem_backend went with it",
      "86fd65271c"),
-    ("rs", "hypervisor.*", "hotplug_vfio_on_root_bus", "key:cold_plug_vfio", "VFIO devices "
-     "are placed with cold_plug_vfio", "a30c22bd64"),
+    # not a rename: cold_plug_vfio takes a port name ("no-port" or "root-port"), not a bool
+    ("rs", "hypervisor.*", "hotplug_vfio_on_root_bus", "", "runtime-rs never placed devices by "
+     "it; a VFIO device with a large BAR is hot-plugged on a PCIe root port, so where it was "
+     'true set pcie_root_port = 1 (one per such device, with machine_type = "q35"), or '
+     'cold-plug the devices at boot with cold_plug_vfio = "root-port"', "a30c22bd64"),
     ("rs", "runtime", "disable_guest_empty_dir", "", "emptyDir volumes are always created on "
      "the host now, as if it were true", "b20f974ddd"),
     ("rs", "runtime", "static_resource_mgmt", "key:static_sandbox_resource_mgmt", "renamed to "
