@@ -35,6 +35,8 @@ WORKER: Final = Path(__file__).with_name("worker.py")
 VERSION: Final = "3.30.0"
 _DEFAULT_PATH: Final = re.compile(
     r'^var default(?:Hypervisor|Jailer|Image|Kernel|Initrd)Path = "(/usr/[^"]+)"$', re.M)
+_INTEL_REMOTE: Final = "setCPUtype: Unknown hypervisor type remote"
+"""kata-env's failure for a loaded remote config on an Intel host (kata-check_amd64.go)."""
 _SLACK: Final = 15.0
 """Seconds a worker may take beyond a run's own deadline before it counts as hung."""
 
@@ -221,20 +223,29 @@ class Oracle:
             self._idle.put(worker)
         return reply
 
-    def run(self, case: Case, args: list[str], uid: int | None = None) -> dict[str, Any]:
-        """Run ``kata-runtime --config CASE ARGS...``: its rc, stdout, stderr and time."""
+    def run(self, case: Case, args: list[str], uid: int | None = None, *,
+            amd_cpu: bool = False) -> dict[str, Any]:
+        """Run ``kata-runtime --config CASE ARGS...``: its rc, stdout, stderr and time
+        (as ``uid``; ``amd_cpu``: seeing an AMD vendor in /proc/cpuinfo, worker.AMD_CPUINFO)."""
         files = {"configuration.toml": case.data,
                  **{f"config.d/{name}": data for name, data in case.dropins.items()}}
         files64 = {name: base64.b64encode(data).decode() for name, data in files.items()}
-        return self._ask({"files": files64, "timeout": self.timeout, "uid": uid, "args": args})
+        return self._ask({"files": files64, "timeout": self.timeout, "uid": uid,
+                          "amd_cpu": amd_cpu, "args": args})
 
     def load(self, case: Case) -> Verdict:
         """Load one config; a deadline overrun counts as a refusal that says so."""
-        reply = self.run(case, ["kata-env", "--json"])
+        env = ["kata-env", "--json"]
+        reply = self.run(case, env)
+        amd = reply["rc"] != 0 and _INTEL_REMOTE in reply["stderr"]
+        if amd:
+            # kata-env's CPU check knows no remote hypervisor on Intel, after the config has
+            # loaded: the same run seeing an AMD vendor goes on to report the values
+            reply = self.run(case, env, amd_cpu=True)
         if reply["rc"] != 0 and "TunnelSocketPath is not set" in reply["stderr"]:
             # kata-env's root-only socket probe fails for remote after the config has loaded;
             # unprivileged, it skips the probe (load.sh's KATA_ORACLE_AS)
-            reply = self.run(case, ["kata-env", "--json"], uid=65534)
+            reply = self.run(case, env, uid=65534, amd_cpu=amd)
         if reply["timed_out"]:
             return Verdict(False, f"timed out after {self.timeout:.0f} s", {}, reply["seconds"],
                            True)

@@ -22,8 +22,9 @@ configs at ~40 ms each instead of ~0.6 s:
   asks for a vsock context id and, on a fake device, would otherwise try all 2^32 of them.
 
 Protocol: one JSON object per stdin line, ``{"files": {"configuration.toml": base64,
-"config.d/x.toml": base64}, "timeout": seconds, "uid": null|int, "args": [...]}`` (args
-default to ``kata-env --json``); one JSON line back,
+"config.d/x.toml": base64}, "timeout": seconds, "uid": null|int, "amd_cpu": bool,
+"args": [...]}`` (args default to ``kata-env --json``; ``amd_cpu`` shows the run a
+``/proc/cpuinfo`` whose vendor is AuthenticAMD, see ``AMD_CPUINFO``); one JSON line back,
 ``{"rc": int, "stdout": str, "stderr": str, "seconds": float, "timed_out": bool}``. Absolute
 paths in the path keys are replaced by existing small files named like the original, and the
 original spelling is put back into the output, so kata-env reports the paths the config wrote.
@@ -58,6 +59,12 @@ STRINGS = re.compile(r'\s*"[^"]*"\s*(,\s*"[^"]*"\s*)*,?\s*')
 FAKE_VERSION = ("#!/bin/sh\necho 'QEMU emulator version 9.1.2 (kata-oracle fake)'\n"
                 "echo 'Copyright (c) 2003-2024 Fabrice Bellard and the QEMU Project developers'\n")
 VHOST_VSOCK_SET_GUEST_CID = 0x4008AF60
+AMD_CPUINFO = "cpuinfo-amd"
+"""This host's /proc/cpuinfo with the vendor GenuineIntel spelt AuthenticAMD. kata-env's
+setCPUtype (kata-check_amd64.go) knows no remote hypervisor on Intel CPUs and fails after
+the config has loaded; on AMD it asks nothing of the hypervisor type. Bound over
+/proc/cpuinfo (in this namespace only) for the runs that ask, so such a config's resolved
+values are still reported."""
 
 
 def named_paths(text: str) -> list[str]:
@@ -129,6 +136,8 @@ def _setup(work: Path, defaults: list[str], host_dev: bool, fake_vsock: bool) ->
     _run("mount", "--rbind", str(dev), "/dev")
     (work / "runs").mkdir()
     (work / "runs").chmod(0o755)
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    (work / AMD_CPUINFO).write_text(cpuinfo.replace("GenuineIntel", "AuthenticAMD"))
 
 
 def _syslog() -> None:
@@ -233,22 +242,36 @@ def _serve(binary: str, work: Path, request: dict[str, Any], serial: int) -> dic
     uid = request.get("uid")
     if uid is not None:
         argv = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", *argv]
+    amd = bool(request.get("amd_cpu"))
+    if amd:
+        _run("mount", "--bind", str(work / AMD_CPUINFO), "/proc/cpuinfo")
     start = time.monotonic()
+    try:
+        out, err, code, timed_out = _wait(argv, root, work, float(request.get("timeout", 20)))
+    finally:
+        if amd:
+            _run("umount", "/proc/cpuinfo")
+    seconds = time.monotonic() - start
+    shutil.rmtree(root, ignore_errors=True)
+    return {"rc": code, "stdout": fakes.restore(out, root),
+            "stderr": fakes.restore(err, root),
+            "seconds": round(seconds, 4), "timed_out": timed_out}
+
+
+def _wait(argv: list[str], root: Path, work: Path, timeout: float,
+          ) -> tuple[str, str, int, bool]:
+    """Run ``argv`` in ``root`` with a deadline: stdout, stderr, exit code, timed out."""
     proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={"PATH": f"{work}/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
                             start_new_session=True, text=True, errors="replace")
     timed_out = False
     try:
-        out, err = proc.communicate(timeout=float(request.get("timeout", 20)))
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
-    seconds = time.monotonic() - start
-    shutil.rmtree(root, ignore_errors=True)
-    return {"rc": proc.returncode, "stdout": fakes.restore(out, root),
-            "stderr": fakes.restore(err, root),
-            "seconds": round(seconds, 4), "timed_out": timed_out}
+    return out, err, proc.returncode, timed_out
 
 
 def main() -> None:
