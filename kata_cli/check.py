@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from kata_cli import fleet, usage
 from kata_cli.render import wants_colour
 from kata_cli.render.check import render_list
 from kata_cli.spec import CheckFormat
-from kata_config import HostReport, KataConfigError, Status, check_host, check_ids
+from kata_config import HostReport, KataConfigError, Status, check_host, check_ids, replace
 
 
 def network_enabled(no_network: bool, env: Mapping[str, str] | None = None) -> bool:

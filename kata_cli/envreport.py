@@ -5,7 +5,6 @@ The body of the ``env`` command, imported by its entry in the command table when
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -13,6 +12,7 @@ import kata_config
 from kata_cli.binversion import binary_version
 from kata_cli.envhost import host_section, run_host_checks
 from kata_cli.envsections import origins, settings
+from kata_config import asdict
 
 if TYPE_CHECKING:
     from kata_config import Discovery
@@ -26,8 +26,8 @@ def _config(found: Discovery, error: str | None) -> dict[str, Any]:
     handler = found.handler
     return {
         "path": found.path, "resolved": found.resolved, "files": list(found.files),
-        "error": error, "handler": None if handler is None else dataclasses.asdict(handler),
-        "candidates": [dataclasses.asdict(c) for c in found.candidates],
+        "error": error, "handler": None if handler is None else asdict(handler),
+        "candidates": [asdict(c) for c in found.candidates],
     }
 
 

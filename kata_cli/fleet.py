@@ -16,17 +16,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import NamedTuple
 
 import kata_config
 from kata_cli.render.check import RENDERERS, CheckRun
 from kata_cli.usage import STDIN
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """One format and where it goes (None: stdout)."""
 
     fmt: str

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from kata_config.pipeline import validate
     from kata_config.probes.base import CheckResult, Status
     from kata_config.probes.hostinfo import HostInfo, host_info
+    from kata_config.record import asdict, replace
     from kata_config.rules import RuleDoc
     from kata_config.rules import registry as rule_docs
     from kata_config.schema import schema_text
@@ -115,6 +116,7 @@ __all__ = [
     "Unreadable",
     "__version__",
     "arch_spec",
+    "asdict",
     "atomic_write",
     "canonical_arch",
     "catalogue",
@@ -129,6 +131,7 @@ __all__ = [
     "load",
     "migrate_file",
     "read_input",
+    "replace",
     "rule_docs",
     "schema_text",
     "select_findings",
@@ -193,6 +196,8 @@ def __getattr__(name: str) -> object:  # noqa: PLR0915 (one case per public modu
             from kata_config.probes import base as module
         case "HostInfo" | "host_info":
             from kata_config.probes import hostinfo as module
+        case "asdict" | "replace":
+            from kata_config import record as module
         case "RuleDoc" | "rule_docs":
             from kata_config import rules as module
         case "schema_text":

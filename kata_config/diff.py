@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -23,6 +22,7 @@ from kata_config.keys.spec import Runtime
 from kata_config.model import KataConfig
 from kata_config.probes.host import HostRoot
 from kata_config.reader import Loaded, load_config
+from kata_config.record import record, replace
 from kata_config.stock import StockFile, UnknownDefaultError, find, parse_name, templates
 from kata_config.stock import releases as old_stock
 from kata_config.walk import flatten, spec_for, takes_effect
@@ -36,7 +36,7 @@ class DiffError(ValueError):
     """The diff cannot be made (unreadable input, no baseline); the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """One key that differs; ``path``/``line`` say where the user's value is written."""
 
@@ -49,7 +49,7 @@ class Change:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DiffResult:
     """All differences of one configuration against one baseline."""
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
+
+from kata_config.record import field, record
 
 When = Literal["load", "start"]
 """When the runtime acts on a finding: while loading the file, or when it starts the VM."""
@@ -24,7 +25,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """A rule with a stable kebab-case id, its severity and a one-line summary.
 
@@ -57,7 +58,7 @@ def _release_key(release: str) -> tuple[int, ...]:
     return tuple(int(part) for part in release.split("."))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Location:
     """Where a finding points: 1-based line and column, ``None`` where a file has no lines."""
 
@@ -67,7 +68,7 @@ class Location:
     key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Issue:
     """What a check yields: the dotted key it is about and the sentence to show.
 
@@ -80,7 +81,7 @@ class Issue:
     when: When | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     """One reported problem, stamped with its rule, position and timing (see ``Rule.when``)."""
 
@@ -96,7 +97,7 @@ class Finding:
         return (loc.path, loc.line or 0, loc.col or 0, self.rule_id)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Report:
     """All findings for one run plus the inputs that were read."""
 

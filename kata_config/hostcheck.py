@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from kata_config.probes.base import CheckResult, Probe, ProbeContext, Resolved, 
 from kata_config.probes.facts import Facts, gather
 from kata_config.probes.host import HostRoot
 from kata_config.probes.target import TargetError, resolve_target
+from kata_config.record import field, record, replace
 
 if TYPE_CHECKING:  # the model (and the key catalogue, ~8 ms) loads only when a config does
     from kata_config.model import KataConfig
@@ -34,7 +34,7 @@ SEVERITY: Mapping[Status, Severity] = {
 """A check's status in the findings' scale, so both reports share one exit-code rule."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostReport:
     """The results of one host check, in report order, with the verdict and exit code.
 

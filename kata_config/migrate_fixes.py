@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from kata_config.keys.spec import Runtime
 from kata_config.migrate_edit import Edit as _Edit
 from kata_config.migrate_edit import plain as _plain
 from kata_config.pipeline import validate_file
+from kata_config.record import replace
 
 # runtime-rs Firecracker refuses to load without memory_slots; upstream's stock rs-fc file
 # sets this value.

@@ -7,16 +7,16 @@ the round-trip tests tell an explained difference from a lost setting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from kata_config.findings import Finding
 from kata_config.keys.spec import Runtime
+from kata_config.record import record
 
 StepKind = Literal["renamed", "converted", "moved", "added", "changed", "dropped"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """One edit: ``key`` (dotted, in the source) became ``target`` (None when dropped)."""
 
@@ -28,7 +28,7 @@ class Step:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Migration:
     """The migrated text plus every step taken."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from kata_config.keys import Runtime, Table, lookup
 from kata_config.keys.history import NEWEST, default_in
+from kata_config.record import field, record
 from kata_config.walk import KeyRef, iter_keys
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -23,7 +23,7 @@ def _sub_tables(data: Mapping[str, Any], name: str) -> Mapping[str, Mapping[str,
     return {k: v for k, v in _table(data, name).items() if isinstance(v, Mapping)}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KataConfig:
     """One effective configuration (main file plus drop-ins) as plain data.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
@@ -19,6 +18,7 @@ from kata_config.findings import Finding, Location, Severity
 from kata_config.inputs import STDIN
 from kata_config.probes.host import HostRoot, Unreadable
 from kata_config.probes.inroot import kind
+from kata_config.record import field, record
 from kata_config.sourcemap import scan
 from kata_config.tablemerge import deep_copy, merge
 from kata_config.tomlfile import (
@@ -40,7 +40,7 @@ __all__ = ["CONFIG_NAME", "MAX_BYTES", "RULES", "Loaded", "ParsedFile", "dropin_
            "load_config", "merge", "parse_bytes", "read_file", "resolve_main"]
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Loaded:
     """The effective configuration of one main file and its drop-ins."""
 

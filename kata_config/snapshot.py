@@ -27,7 +27,6 @@ import stat
 import tarfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -38,6 +37,7 @@ from kata_config.hostcheck import run_checks
 from kata_config.probes.host import MAX_READ, HostRoot, Unreadable
 from kata_config.probes.inroot import kind
 from kata_config.probes.release import installed_version
+from kata_config.record import field, record
 from kata_config.unpack import SnapshotError, extract_snapshot
 
 META: Final = "kata-config-snapshot.json"
@@ -60,7 +60,7 @@ __all__ = ["ALLOWED", "DENIED", "META", "Capture", "SnapshotError", "allowed", "
            "collect", "extract_snapshot", "files_of", "take_snapshot", "write_archive"]
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Capture:
     """What goes into the archive: relative path -> file bytes, None for a directory, or
     ``Link(target)``; ``skipped`` maps refused paths to the reason."""
@@ -70,7 +70,7 @@ class Capture:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Link:
     """A symlink member: ``target`` is relative to the link's directory and stays inside."""
 

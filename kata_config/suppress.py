@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
 from typing import Final
 
 from kata_config.findings import Finding, Location, Report, Rule, Severity
+from kata_config.record import record, replace
 
 UNUSED_DISABLE = Rule("unused-disable", Severity.INFO,
                       "A kata-config: disable comment that silences nothing")
@@ -33,7 +33,7 @@ UNUSED_DISABLE_DOC: Final = (
 _DIRECTIVE: Final = re.compile(r"#\s*kata-config:\s*disable=([A-Za-z0-9_,\s-]+?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Directive:
     """One disable comment: where it is, the line it covers and the rules it names."""
 

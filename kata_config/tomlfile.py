@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, Final
 
 from kata_config.findings import Finding, Location, Rule, Severity
 from kata_config.inputs import MAX_INPUT_BYTES, STDIN, InputError, read_stdin
 from kata_config.probes.host import HostRoot, Unreadable
+from kata_config.record import record
 
 MAX_BYTES: Final = MAX_INPUT_BYTES
 """A Kata config is ~30 KB; anything past 4 MiB is not one and is refused before parsing."""
@@ -60,7 +60,7 @@ def finding_at(rule: Rule, message: str, path: str, line: int | None = None,
     return Finding(rule.id, rule.severity, message, Location(path, line, col))
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class ParsedFile:
     """One file as read: its text (None when unusable), its data and any findings."""
 

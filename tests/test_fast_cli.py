@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -143,21 +141,3 @@ def test_the_entry_point_hands_help_and_errors_to_typer(
     assert stop.value.code == expected.exit_code
     out = capsys.readouterr()
     assert _plain(out.out + out.err) == _plain(expected.output)
-
-
-@pytest.mark.parametrize("argv", [
-    ["validate", "--arch", "x86_64", str(STOCK)],
-    ["check", "--no-network-checks", "--only", "cpu", "--root", str(REPO / "tests" /
-     "fixtures" / "hosts" / "x86_64-intel-kvm-ok"), "--arch", "x86_64"],
-    ["diff", str(STOCK), "--arch", "x86_64"],
-], ids=lambda argv: argv[0])
-def test_hot_commands_start_without_typer(argv: list[str]) -> None:
-    probe = ("import atexit, sys\n"
-             "atexit.register(lambda: sys.stderr.write('\\nloaded: ' + ' '.join(sorted(\n"
-             "    {'typer', 'click', 'rich'} & {m.split('.')[0] for m in sys.modules}))))\n"
-             f"sys.argv = ['kata-config', *{argv!r}]\n"
-             "from kata_cli import main\nmain()\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert done.returncode in (0, 1), done.stderr
-    assert done.stderr.rstrip().endswith("loaded:"), done.stderr[-300:]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
 from kata_config.arch.qemu import QemuLaunch
+from kata_config.record import field, record
 
 
 class Need(StrEnum):
@@ -21,7 +21,7 @@ class Need(StrEnum):
     """Needed only by the hypervisors listed in ``ModuleSpec.needed_by``."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ParamSpec:
     """A module parameter Kata relies on: the values that are fine and what a bad one costs."""
 
@@ -31,7 +31,7 @@ class ParamSpec:
     """True when a VM guest commonly has another value and Kata still works (nested setups)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ModuleSpec:
     """One kernel module of the arch's table."""
 
@@ -63,7 +63,7 @@ class Family(StrEnum):
     """No host checks yet."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Vendor:
     """An x86 CPU vendor: its display name, its virtualization flag and its KVM module."""
 
@@ -73,7 +73,7 @@ class Vendor:
     virt_name: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArchSpec:
     """Facts about one architecture that rules and probes read.
 

@@ -7,9 +7,10 @@ arch, hung off its ``ArchSpec`` and read by ``kata_runtime``'s plan builder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
+
+from kata_config.record import record
 
 
 class MaxMem(StrEnum):
@@ -45,7 +46,7 @@ class RootPorts(StrEnum):
     NEVER = "never"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QemuLaunch:
     """One arch's QEMU launch facts.
 

@@ -7,10 +7,10 @@ import posixpath
 import re
 import stat
 import tomllib
-from dataclasses import dataclass
 from typing import Any, Final
 
 from kata_config.probes.host import HostRoot
+from kata_config.record import record
 
 MAX_ENGINE_BYTES: Final = 1 << 20
 """containerd and CRI-O files are a few KiB; anything past 1 MiB is refused unread."""
@@ -19,7 +19,7 @@ _MAX_WALK: Final = 4096
 _POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TomlFile:
     """One engine file: its data, or why there is none (``problem`` is a sentence fragment)."""
 

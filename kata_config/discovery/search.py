@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from kata_config.discovery import containerd, crio
 from kata_config.discovery.builtin import (
@@ -34,12 +33,13 @@ from kata_config.discovery.types import (
     RuntimeHandler,
 )
 from kata_config.probes.host import HostRoot
+from kata_config.record import record
 
 SHIM_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 """Where a container engine finds a shim it has no ``runtime_path`` for (systemd's PATH)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Step:
     kind: str  # "config", "env" or "builtin"
     path: str
@@ -47,7 +47,7 @@ class _Step:
     flavour: Flavour | None = None  # the built-in list it belongs to
 
 
-@dataclass
+@record(frozen=False, slots=False)
 class _State:
     flavour: Flavour | None
     prefix: str | None

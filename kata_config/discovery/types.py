@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from kata_config.record import record
 
 Flavour = Literal["go", "rs"]
 RuntimeChoice = Literal["go", "rs", "auto"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Candidate:
     """One place looked at while discovering the configuration, and what became of it.
 
@@ -27,7 +28,7 @@ class Candidate:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RuntimeHandler:
     """A container engine's runtime handler (a RuntimeClass's ``handler``) as configured."""
 
@@ -42,7 +43,7 @@ class RuntimeHandler:
     """The shim binary as configured; None when the engine derives it from runtime_type."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Discovery:
     """Which configuration the runtime would load, and every candidate with its reason.
 
@@ -69,7 +70,7 @@ class Discovery:
         return () if self.resolved is None else (self.resolved, *self.dropins)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EngineResult:
     """What one container engine's files say about a handler (internal to discovery)."""
 

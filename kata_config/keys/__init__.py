@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Final
 
 from kata_config.keys import agent as agent
@@ -22,6 +21,7 @@ from kata_config.keys.spec import (
     ValueType,
 )
 from kata_config.keys.widths import GO_WIDTHS
+from kata_config.record import replace
 
 
 def _with_widths(spec: KeySpec) -> KeySpec:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Final, Literal
 
@@ -17,6 +16,7 @@ from kata_config.errors import KataConfigError
 from kata_config.keys import history_data as data
 from kata_config.keys import history_notes as notes
 from kata_config.keys.spec import Runtime, Span, release_key
+from kata_config.record import field, record
 
 NEWEST: Final = data.NEWEST
 RELEASES: Final[Mapping[Runtime, tuple[str, ...]]] = {
@@ -31,7 +31,7 @@ class UnknownReleaseError(KataConfigError, ValueError):
     """A ``--kata-version`` we have no history for; the message lists the known ones."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Note:
     """Why a runtime retired a key: the replacement form, a reason, the upstream commit."""
 
@@ -40,7 +40,7 @@ class Note:
     commit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class History:
     """The releases that read one key (or table, or hypervisor name), per runtime.
 
@@ -93,7 +93,7 @@ class History:
         return next((s.type for s in self.spans_for(runtime) if s.covers(release)), "")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ValueHistory:
     """The releases of one runtime that accept one value of a key (on one arch, or all)."""
 

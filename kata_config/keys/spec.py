@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any, Final, Literal
+
+from kata_config.record import field, record
 
 Runtime = Literal["go", "rs"]
 RUNTIMES: Final[tuple[Runtime, ...]] = ("go", "rs")
@@ -41,7 +42,7 @@ class ValueType(StrEnum):
     TABLE = "table"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Span:
     """Releases of one runtime that decode a key: ``since`` to ``until`` inclusive.
 
@@ -79,7 +80,7 @@ class _Required:
 REQUIRED: Final = _Required()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KeySpec:
     """Everything kata-config knows about one key.
 

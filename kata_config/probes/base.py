@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from kata_config.record import record
 
 if TYPE_CHECKING:
     from kata_config.arch import ArchSpec
@@ -26,7 +27,7 @@ class Status(StrEnum):
 RANK: dict[Status, int] = {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.FAIL: 2}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckResult:
     """One line of ``kata-config check``: a stable dotted id, a verdict and why.
 
@@ -47,7 +48,7 @@ def selects(check_id: str, wanted: str) -> bool:
     return check_id == wanted or check_id.startswith(wanted + ".")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProbeContext:
     """What a probe may look at; ``hostcheck.context`` builds it.
 
@@ -76,7 +77,7 @@ class ProbeContext:
         return self.config.active_hypervisor if self.config is not None else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resolved:
     """The outcome of finding and loading the config: the model, a report line, or an error.
 

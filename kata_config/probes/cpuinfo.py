@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Final
 
 from kata_config.probes.host import HostRoot, Unreadable
+from kata_config.record import field, record
 
 CPUINFO: Final = "proc/cpuinfo"
 _POWER = re.compile(r"POWER(\d+)", re.IGNORECASE)
 _S390_PROC = re.compile(r"^processor \d+$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CpuInfo:
     """The parts of ``/proc/cpuinfo`` the checks read.
 

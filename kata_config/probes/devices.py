@@ -13,13 +13,13 @@ import grp
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Final
 
 from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeviceSpec:
     """One device node: where it lives, its misc-device number and what a missing one means."""
 
@@ -72,7 +72,7 @@ DEVICES: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NodeFacts:
     """What was learnt about one node, from udev or from sysfs and /dev."""
 

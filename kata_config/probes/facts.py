@@ -8,13 +8,13 @@ and none of them reads cpuinfo or ``/sys/module`` for them a second time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
 from kata_config.arch import ArchSpec, Family, Vendor
 from kata_config.probes.cpuinfo import CPUINFO, CpuInfo, read_cpuinfo
 from kata_config.probes.host import HostRoot
 from kata_config.probes.modstate import is_present
+from kata_config.record import record
 
 _DMI: Final = "sys/class/dmi/id"
 _VM_VENDORS: Final = (
@@ -24,7 +24,7 @@ _VM_VENDORS: Final = (
 _VM_PRODUCTS: Final = ("virtual machine", "kvm", "vmware", "virtualbox", "hvm domu", "bochs")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Facts:
     """What several probes weigh: CPU, KVM evidence and whether we run in a VM."""
 

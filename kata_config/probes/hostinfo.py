@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 import shlex
-from dataclasses import dataclass
 from typing import Final
 
 from kata_config.effective.hostfacts import count_processors
 from kata_config.probes.host import HostRoot
+from kata_config.record import record
 
 OS_RELEASE: Final = ("etc/os-release", "usr/lib/os-release")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostInfo:
     """A host's kernel, distribution and memory figures; None where the root lacks the file."""
 

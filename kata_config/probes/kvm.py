@@ -11,11 +11,11 @@ import errno
 import fcntl
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Final
 
 from kata_config.arch import ArchSpec
 from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.record import record
 
 LIVE_ONLY: Final = "live-only check: not run on a snapshot"
 KVM_API_VERSION: Final = 12
@@ -65,7 +65,7 @@ Opener = Callable[[str, int], int]
 Ioctl = Callable[[int, int, int], int]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KvmOps:
     """The system calls the probe makes; tests swap them for fakes."""
 

@@ -15,11 +15,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from kata_config.probes.base import CheckResult, ProbeContext, Status
 from kata_config.probes.host import HostRoot
+from kata_config.record import record
 
 DEFAULT_URL: Final = "https://api.github.com/repos/kata-containers/kata-containers/releases"
 URL_ENV: Final = "KATA_RELEASE_URL"
@@ -32,7 +32,7 @@ VERSION_COMMANDS: Final = (("kata-runtime", "--version"), ("containerd-shim-kata
 Runner = Callable[[Sequence[str]], str | None]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Release:
     """One stable release from the list."""
 

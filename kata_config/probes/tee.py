@@ -10,10 +10,10 @@ TEE never fails the check unless the loaded config asks for that very TEE
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from kata_config.probes.base import CheckResult, ProbeContext, Status
+from kata_config.record import record
 
 if TYPE_CHECKING:
     from kata_config.arch import ArchSpec
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 TRUTHY: Final = frozenset({"1", "y", "yes", "on"})
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkSpec:
     """One link of an evidence chain: ``kind`` says how ``target`` is read and judged."""
 
@@ -33,7 +33,7 @@ class LinkSpec:
     required: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Link:
     """A link as read on this host."""
 

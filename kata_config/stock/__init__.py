@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kata_config.keys.spec import RUNTIMES, Runtime
+from kata_config.record import record
 from kata_config.stock.catalog import TEMPLATES, defaults_root
 from kata_config.stock.spec import Template
 
@@ -22,7 +22,7 @@ class UnknownDefaultError(LookupError):
     """Raised for a stock name/runtime/arch combination we do not ship; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StockFile:
     """One shipped stock file."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kata_config.keys.spec import Runtime
+from kata_config.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Template:
     """One stock configuration upstream ships.
 

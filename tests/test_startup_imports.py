@@ -1,0 +1,69 @@
+"""What the hot commands must not import: the start-up budget (issue 13) pinned, untimed.
+
+Each command runs in a fresh interpreter through the real entry point and reports, at exit,
+which of the modules below it loaded. They are what ``benchmarks/bench_import.py`` found
+costly and the hot paths no longer need: ``dataclasses`` (with ``inspect``, ``ast``, ``dis``
+and ``tokenize``; records are ``kata_config.record``) for ``check`` and ``validate``, and
+typer, click and rich for every hot command (the fast front end; ``diff`` loads the
+dataclass settings of ``load()``). A command may still load one of them for an input that
+needs it (``--help``); the plain runs below must not.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+REPO: Final = Path(__file__).resolve().parents[1]
+HOSTS: Final = REPO / "tests" / "fixtures" / "hosts"
+STOCK: Final = REPO / "defaults" / "go" / "x86_64" / "configuration-qemu.toml"
+
+HOT: Final = frozenset({"typer", "click", "rich"})  # the fast front end starts without them
+LEAN: Final = HOT | {
+    "dataclasses", "inspect", "ast", "dis", "tokenize",  # ~6 ms, and ~0.5 ms per dataclass
+}
+
+RUNS: Final = {
+    "check": (["check", "--no-network-checks", "--root", str(HOSTS / "x86_64-intel-kvm-ok"),
+               "--arch", "x86_64"], LEAN),
+    "check-only": (["check", "--no-network-checks", "--only", "cpu", "--root",
+                    str(HOSTS / "x86_64-intel-kvm-ok"), "--arch", "x86_64"], LEAN),
+    "check-json": (["check", "--no-network-checks", "--root", str(HOSTS / "aarch64-graviton2"),
+                    "--format", "json"], LEAN),
+    "validate": (["validate", "--arch", "x86_64", str(STOCK)], LEAN),
+    "validate-findings": (["validate", "--arch", "x86_64",
+                           str(REPO / "tests" / "fixtures" / "configs" / "invalid")], LEAN),
+    "diff": (["diff", str(STOCK), "--arch", "x86_64"], HOT),
+}
+
+
+def _loaded(argv: list[str]) -> tuple[int, set[str]]:
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: sys.stderr.write('\\nloaded: ' + ' '.join(sorted(\n"
+             "    {m.split('.')[0] for m in sys.modules}))))\n"
+             f"sys.argv = ['kata-config', *{argv!r}]\n"
+             "from kata_cli import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=False)
+    last = done.stderr.rstrip().rpartition("\n")[2]
+    assert last.startswith("loaded: "), done.stderr[-500:]
+    return done.returncode, set(last.removeprefix("loaded: ").split())
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_hot_commands_skip_the_costly_modules(name: str) -> None:
+    argv, never = RUNS[name]
+    code, loaded = _loaded(argv)
+    assert code in (0, 1)
+    assert "kata_config" in loaded  # the probe saw the run (a broken probe would pass anything)
+    assert sorted(loaded & never) == []
+
+
+def test_the_probe_sees_a_costly_module() -> None:
+    """A command that does need one (typer for --help) is reported as loading it."""
+    _code, loaded = _loaded(["check", "--help"])
+    assert "typer" in loaded
