@@ -13,6 +13,7 @@ import tomllib
 from itertools import repeat
 from typing import Any, Final
 
+from kata_config import fasttoml
 from kata_config.findings import Finding, Location, Rule, Severity
 from kata_config.inputs import MAX_INPUT_BYTES, STDIN, InputError, read_stdin
 from kata_config.probes.host import HostRoot, Unreadable
@@ -118,7 +119,9 @@ def parse_bytes(name: str, raw: bytes) -> ParsedFile:
                "not a Kata configuration, so it is not checked further")
         return ParsedFile(name, None, None, (finding_at(FILE_TOO_COMPLEX, msg, name, deep),))
     try:
-        data = tomllib.loads(text)
+        data = fasttoml.parse(text)
+        if data is None:  # beyond the plain subset, or not TOML: tomllib decides and words it
+            data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         reason = str(exc)
         match = _TOML_POS.search(reason)
