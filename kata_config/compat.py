@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
+from kata_config.keyfacts import facts
 from kata_config.keys import lookup
-from kata_config.keys.history import key_history, strict_in, value_status
+from kata_config.keys.history import strict_in, value_status
 from kata_config.model import KataConfig
 from kata_config.schema.values import show
-from kata_config.walk import KeyRef
 
 _NAMES: Final = {"go": "the Go runtime", "rs": "runtime-rs"}
 _OTHER: Final = {"go": "runtime-rs", "rs": "the Go runtime"}
@@ -59,20 +59,12 @@ def check_runtime_keys(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         seccomp_sandbox = "on"
     """
-    for ref in cfg.key_refs:
-        if not _never_read(cfg, ref) or strict_in(cfg.runtime, ref.table.value, cfg.release):
+    # facts().never_read: known keys no release of the target runtime reads (keys that some
+    # release reads are the history rules' business: retired-key, key-too-new)
+    for ref in facts(cfg).never_read:
+        if strict_in(cfg.runtime, ref.table.value, cfg.release):
             continue
         yield Issue(ref.path, _unused_message(ref.name, cfg.runtime))
-
-
-def _never_read(cfg: KataConfig, ref: KeyRef) -> bool:
-    """A known key no release of the target runtime reads (keys that some release reads are
-    the history rules' business: retired-key, key-too-new)."""
-    spec = lookup(ref.table, ref.name)
-    if spec is None or cfg.runtime in spec.runtimes:
-        return False
-    history = key_history(ref.table.value, ref.name)
-    return history is None or history.status(cfg.runtime, cfg.release) == "never"
 
 
 def _unused_message(name: str, runtime: str) -> str:
@@ -99,8 +91,8 @@ def check_rejected_keys(cfg: KataConfig) -> Iterator[Issue]:
         [agent.kata]
         dial_timeout_ms = 45000
     """
-    for ref in cfg.key_refs:
-        if _never_read(cfg, ref) and strict_in(cfg.runtime, ref.table.value, cfg.release):
+    for ref in facts(cfg).never_read:
+        if strict_in(cfg.runtime, ref.table.value, cfg.release):
             yield Issue(ref.path, (f"{ref.name} is a Go runtime key; runtime-rs checks this "
                                    "table strictly and refuses to load the file: remove it or "
                                    "use the runtime-rs equivalent"))
@@ -124,7 +116,7 @@ def check_runtime_values(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         block_device_driver = "virtio-blk-pci"
     """
-    for ref in cfg.key_refs:
+    for ref in facts(cfg).choices:  # keys the target runtime reads, with a list of values
         spec = lookup(ref.table, ref.name)
         if spec is None or cfg.runtime not in spec.runtimes:
             continue
@@ -159,7 +151,7 @@ def check_placeholders(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         firmware = ""
     """
-    for ref in cfg.key_refs:
+    for ref in facts(cfg).placeholders:  # values holding an @
         values = ref.value if isinstance(ref.value, list) else [ref.value]
         for value in values:
             if isinstance(value, str) and (match := PLACEHOLDER.search(value)):

@@ -38,9 +38,13 @@ class KataConfig:
     release: str = NEWEST
     key_refs: tuple[KeyRef, ...] = field(init=False, repr=False, compare=False)
     """Every key written in the known tables, walked once for all the rules that need it."""
+    memo: dict[str, object] = field(init=False, repr=False, compare=False)
+    """What several rules derive from the same configuration, worked out once
+    (``keyfacts.facts``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key_refs", tuple(iter_keys(self.data)))
+        object.__setattr__(self, "memo", {})
 
     @property
     def hypervisors(self) -> Mapping[str, Mapping[str, Any]]:

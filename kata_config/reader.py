@@ -1,7 +1,7 @@
 """Load a configuration as Kata does: the main file, then its ``config.d/`` drop-ins merged in.
 
-Parsing uses fasttoml (plain TOML) or tomllib; positions come from ``sourcemap.scan`` and are only computed
-when something asks for them, so a clean file never pays for them.
+Parsing uses fasttoml (plain TOML) or tomllib; positions come from ``sourcemap.scan`` and are
+only computed when something asks for them, so a clean file never pays for them.
 """
 
 from __future__ import annotations

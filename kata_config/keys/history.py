@@ -201,6 +201,16 @@ def _values() -> Mapping[tuple[str, str, str, object], tuple[tuple[str, ...], ..
     return {key: tuple(rows) for key, rows in index.items()}
 
 
+@cache
+def _value_keys() -> frozenset[tuple[str, str, str]]:
+    return frozenset((rt, table, key) for rt, table, key, _ in _values())
+
+
+def has_value_history(runtime: Runtime, table: str, key: str) -> bool:
+    """True when ``value_history`` knows some value of that key for ``runtime``."""
+    return (runtime, table, key) in _value_keys()
+
+
 def value_history(runtime: Runtime, table: str, key: str, value: object, arch: str = ""
                   ) -> ValueHistory | None:
     """History of one allowed value, when its acceptance changed over the releases."""

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
+from kata_config.keyfacts import facts
 from kata_config.keys.history import (
     NAMES,
     History,
@@ -75,7 +76,7 @@ def _fix(h: History, runtime: Runtime, name: str, release: str) -> str:
 
 def _key_issues(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
     rt, rel = cfg.runtime, cfg.release
-    for ref in cfg.key_refs:
+    for ref in facts(cfg).history:  # keys another release reads: retired, gap or future
         status = key_status(ref.table.value, ref.name, rt, rel)
         if status not in ("retired", "gap", "future"):
             continue  # the common case, answered from a cache: read (or never read)
@@ -217,7 +218,12 @@ def check_config_release(cfg: KataConfig) -> Iterator[Issue]:
         [hypervisor.qemu]
         enable_guest_swap = true
     """
-    rt = cfg.runtime
+    rt, rel = cfg.runtime, cfg.release
+    # the common case, no key or table retired, is told without the whole file's histories
+    if not any(key_status(ref.table.value, ref.name, rt, rel) in ("retired", "gap")
+               for ref in facts(cfg).history) and not any(
+            key_status("", name, rt, rel) in ("retired", "gap") for name in cfg.data):
+        return
     off = [h for h in histories(cfg)
            if key_status(h.table, h.name, rt, cfg.release) in ("retired", "gap")]
     if not off:

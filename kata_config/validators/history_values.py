@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity, When
+from kata_config.keyfacts import facts
 from kata_config.keys import lookup
 from kata_config.keys.history import NAMES, next_release, value_history
 from kata_config.keys.spec import Runtime, release_key
@@ -20,7 +21,7 @@ VALUE_TOO_NEW = Rule("value-too-new", Severity.ERROR,
 
 def _value_issues(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
     rt, rel = cfg.runtime, cfg.release
-    for ref in cfg.key_refs:
+    for ref in facts(cfg).value_history:  # string values of keys whose values have history
         if not isinstance(ref.value, str) or lookup(ref.table, ref.name) is None:
             continue
         found = value_history(rt, ref.table.value, ref.name, ref.value, cfg.arch)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Final, NamedTuple
 
 from kata_config.findings import Issue, Rule, Severity
+from kata_config.keyfacts import facts
 from kata_config.keys import lookup
 from kata_config.model import KataConfig
 from kata_config.validators._util import as_exact, num_text
@@ -63,7 +64,7 @@ def check_units(cfg: KataConfig) -> Iterator[Issue]:
         [agent.kata]
         dial_timeout_ms = 45000
     """
-    for ref in cfg.key_refs:
+    for ref in facts(cfg).units:  # keys with a unit
         spec = lookup(ref.table, ref.name)
         suspect = _SUSPECTS.get(spec.unit or "") if spec else None
         value = as_exact(ref.value)  # exact: 10**20 is printed as written, never 1e+20
