@@ -76,10 +76,11 @@ def test_fixtures_agree_with_tomllib(path: Path) -> None:
         "[x]\n[y]\n[x.z]\n",
         "k = \"tab\there\"\n",
         "k = \"é ü\"\nn = 9" + "9" * 30 + "\n",
+        'a = [\n  "x", # "not an element"\n\n  2 , # ]\n]\nb = [ # c\n]\n',
     ],
     ids=["empty", "comments", "no-newline", "table", "super-table-later", "array-of-tables",
          "spaced-header-mixed-array", "array-comment", "reopen-parent-implicitly", "tab-in-string",
-         "unicode-big-int"],
+         "unicode-big-int", "multi-line-array-comments"],
 )
 def test_plain_toml_is_parsed_as_tomllib_does(text: str) -> None:
     fast = fasttoml.parse(text)
@@ -99,7 +100,7 @@ def test_plain_toml_is_parsed_as_tomllib_does(text: str) -> None:
         "[a]\nb = 1\n[a.b.c]\n",
         "[a.b]\n[a]\nb = 1\n",
         "a = \"x\\ty\"\n",
-        "a = [\n1]\n",
+        "a = [[1]]\n",
         "a = { b = 1 }\n",
         "a.b = 1\n",
         "a = 1\r\n",
@@ -115,12 +116,15 @@ def test_plain_toml_is_parsed_as_tomllib_does(text: str) -> None:
         "[a]]\n",
         "a = 1.\n",
         "a = 1__0\n",
+        "a = [1, # c",
+        "a = [\n1\n2]\n",
     ],
     ids=["repeated-key", "repeated-table", "table-after-array", "array-after-table",
          "table-over-value", "array-over-value", "table-through-value", "key-over-table",
-         "escape", "multi-line-array", "inline-table", "dotted-key", "crlf", "control-char",
+         "escape", "nested-array", "inline-table", "dotted-key", "crlf", "control-char",
          "del-in-comment", "date", "hex", "leading-zero", "inf", "two-statements",
-         "multi-line-string", "quoted-key", "bad-header", "bad-float", "double-underscore"],
+         "multi-line-string", "quoted-key", "bad-header", "bad-float", "double-underscore",
+         "array-comment-at-end", "array-without-comma"],
 )
 def test_anything_else_is_left_to_tomllib(text: str) -> None:
     assert fasttoml.parse(text) is None
@@ -139,6 +143,7 @@ _HEADERS = st.lists(_KEYS, min_size=1, max_size=3).map(".".join)
 _VALUES = st.sampled_from([
     "1", "-0", "+7", "1_0", "01", "0x1", "1.5", "1.5e-3", "1e3", "1.", "true", "false", "tru",
     '"s"', '""', "'l'", "''", '"a\\nb"', '"""m"""', "[]", "[1, 'x']", "[1,]", "[,]", "[[1]]",
+    "[\n1,\n# c 'x'\n2 # d\n]", "[\n", "[ # c\n]", "[1\n,2]", "[1 # c", "[\n,]",
     "{}", "{ a = 1 }", "2024-01-01", "inf", "nan",
 ])
 _LINES = st.one_of(
@@ -155,3 +160,16 @@ _LINES = st.one_of(
 def test_colliding_statements_agree_with_tomllib(lines: list[str], newline: str) -> None:
     text = newline.join(lines)
     _same(fasttoml.parse(text), text)
+
+
+STOCK = sorted(p for folder in ("defaults", "kata_config/stock/releases")
+               for p in (Path(__file__).parents[1] / folder).rglob("*.toml"))
+
+
+@pytest.mark.parametrize("path", STOCK, ids=lambda p: "/".join(p.parts[-3:]))
+def test_every_stock_file_takes_the_fast_path(path: Path) -> None:
+    """diff parses its candidate baselines on every run: none of them falls back to tomllib."""
+    text = path.read_text(encoding="utf-8")
+    fast = fasttoml.parse(text)
+    assert fast is not None
+    _same(fast, text)

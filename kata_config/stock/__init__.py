@@ -6,12 +6,12 @@ in the wheel); ``python -m kata_config.stock`` rewrites them with our comments (
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kata_config import fasttoml
 from kata_config.keys.spec import RUNTIMES, Runtime
 from kata_config.record import record
 from kata_config.stock.catalog import TEMPLATES, defaults_root
@@ -46,7 +46,7 @@ class StockFile:
 @cache
 def _parsed(path: Path) -> Mapping[str, Any]:
     # diff tries every candidate stock file of a hypervisor: each is parsed once
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return fasttoml.loads(path.read_text(encoding="utf-8"))
 
 
 def parse_name(name: str) -> tuple[str, Runtime | None]:
