@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from kata_config import release_guess
 from kata_config.arch import ARCHES
 from kata_config.keys.history import NAMES, NEWEST, RELEASES, default_in
 from kata_config.keys.spec import REQUIRED, Runtime
-from kata_config.release_guess import releases_of
 from kata_config.stock import releases as old_stock
 from kata_config.stock import templates
 from kata_config.stock.spec import Template
@@ -127,9 +127,9 @@ def stock_releases(data: Mapping[str, Any], runtime: Runtime, hypervisor: str,
         return ((pick,), f"release {pick}: --kata-version {release}"
                 + ("" if pick == release else f", the nearest release with a stock "
                    f"{hypervisor} file")) if pick else ((), "")
-    fits = releases_of(data, runtime)
-    if NEWEST in fits:
+    if release_guess.fits(data, runtime, NEWEST):  # the common case, told without the others
         return newest, ""
+    fits = release_guess.releases_of(data, runtime)
     if not fits:  # keys of several releases (a fork, an upgrade half done): the closest file
         every = tuple(r for r in old_stock.releases_held(runtime)
                       if old_stock.files_of(runtime, r, hypervisor)) + newest

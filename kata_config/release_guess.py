@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kata_config.keys.history import History, hypervisor_history, key_history, releases_reading
+from kata_config.keys.history import (
+    RELEASES,
+    History,
+    hypervisor_history,
+    key_history,
+    releases_reading,
+)
 from kata_config.keys.spec import Runtime
 from kata_config.model import KataConfig
 
@@ -38,3 +44,15 @@ def fitting_releases(cfg: KataConfig) -> tuple[str, ...]:
 def releases_of(data: Mapping[str, Any], runtime: Runtime) -> tuple[str, ...]:
     """``fitting_releases`` of parsed TOML data read as ``runtime``."""
     return fitting_releases(KataConfig(data, runtime, arch=""))
+
+
+def fits(data: Mapping[str, Any], runtime: Runtime, release: str) -> bool:
+    """``release in releases_of(data, runtime)``, without trying every other release."""
+    cfg = KataConfig(data, runtime, arch="")
+    if release not in RELEASES[runtime]:
+        return False
+    if any(h.spans_for(runtime) and not h.read_in(runtime, release) for h in histories(cfg)):
+        return False
+    tables = (hypervisor_history(name) for name in cfg.hypervisors)
+    return all(t is None or not t.spans_for(runtime) or t.read_in(runtime, release)
+               for t in tables)
