@@ -7,6 +7,7 @@ failure instead of a skip, so CI never skips these tests silently.
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Final
 
@@ -46,3 +47,15 @@ def runtime_of(path: Path) -> str:
 def arch_of(path: Path) -> str:
     """Arch from a rendered file's directory."""
     return path.parts[-3]
+
+
+def parsed_configs() -> list[dict[str, object]]:
+    """The data of every corpus config and every rule fixture that parses (test inputs)."""
+    fixtures = Path(__file__).parent / "fixtures" / "configs"
+    found = []
+    for path in [*rendered_configs(), *sorted(fixtures.rglob("*.toml"))]:
+        try:
+            found.append(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return found

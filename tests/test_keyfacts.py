@@ -7,9 +7,6 @@ every corpus config and rule fixture, each runtime and several releases.
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
 import pytest
 
 from kata_config.keyfacts import facts
@@ -17,22 +14,9 @@ from kata_config.keys import lookup
 from kata_config.keys.history import RELEASES, key_history, key_status, value_history
 from kata_config.model import KataConfig
 from kata_config.walk import KeyRef
-from tests.corpus import rendered_configs
+from tests.corpus import parsed_configs
 
-FIXTURES = Path(__file__).parent / "fixtures" / "configs"
-
-
-def _configs() -> list[dict[str, object]]:
-    found = []
-    for path in [*rendered_configs(), *sorted(FIXTURES.rglob("*.toml"))]:
-        try:
-            found.append(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-    return found
-
-
-CONFIGS = _configs()
+CONFIGS = parsed_configs()
 RELEASES_TRIED = sorted({*RELEASES["go"][::6], *RELEASES["rs"][::3], RELEASES["go"][-1]})
 
 

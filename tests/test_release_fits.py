@@ -6,30 +6,14 @@ settles its baseline; ``fits`` answers that without trying every release.
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
 import pytest
 
 from kata_config.keys import Runtime
 from kata_config.keys.history import RELEASES
 from kata_config.release_guess import fits, releases_of
-from tests.corpus import rendered_configs
+from tests.corpus import parsed_configs
 
-FIXTURES = Path(__file__).parent / "fixtures" / "configs"
-
-
-def _datas() -> list[dict[str, object]]:
-    found = []
-    for path in [*rendered_configs(), *sorted(FIXTURES.rglob("*.toml"))]:
-        try:
-            found.append(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-    return found
-
-
-DATAS = _datas()
+DATAS = parsed_configs()
 
 
 @pytest.mark.parametrize("runtime", ["go", "rs"])
