@@ -38,7 +38,7 @@ class KataConfig:
     release: str = NEWEST
     key_refs: tuple[KeyRef, ...] = field(init=False, repr=False, compare=False)
     """Every key written in the known tables, walked once for all the rules that need it."""
-    memo: dict[str, object] = field(init=False, repr=False, compare=False)
+    memo: dict[str, Any] = field(init=False, repr=False, compare=False)
     """What several rules derive from the same configuration, worked out once
     (``keyfacts.facts``)."""
 
@@ -49,7 +49,11 @@ class KataConfig:
     @property
     def hypervisors(self) -> Mapping[str, Mapping[str, Any]]:
         """Every ``[hypervisor.<name>]`` table, in file order."""
-        return _sub_tables(self.data, "hypervisor")
+        # asked by most rules, several times each: picked out once per configuration
+        found = self.memo.get("hypervisors")
+        if found is None:
+            found = self.memo["hypervisors"] = _sub_tables(self.data, "hypervisor")
+        return found
 
     @property
     def agents(self) -> Mapping[str, Mapping[str, Any]]:
