@@ -11,6 +11,7 @@ secure-execution-mismatch on it).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Final
 
@@ -28,10 +29,27 @@ def defaults_root() -> Path:
     return packaged if packaged.is_dir() else here.parent / "defaults"
 
 
+def _shipped() -> frozenset[tuple[str, str, str]]:
+    """(runtime, arch, file name) of every shipped file: one listing per folder, not a stat
+    per template and arch (180 of them, about as long as diff's whole comparison)."""
+    root = defaults_root()
+    found: set[tuple[str, str, str]] = set()
+    for runtime in ("go", "rs"):
+        for arch in ARCHES:
+            try:
+                with os.scandir(root / runtime / arch) as entries:
+                    found.update((runtime, arch, e.name) for e in entries if e.is_file())
+            except OSError:
+                continue
+    return frozenset(found)
+
+
+_SHIPPED: Final = _shipped()
+
+
 def _template(name: str, runtime: Runtime, hypervisor: str, upstream: str) -> Template:
-    root = defaults_root() / runtime
     file = f"configuration-{name}.toml"
-    built = tuple(arch for arch in ARCHES if (root / arch / file).is_file())
+    built = tuple(arch for arch in ARCHES if (runtime, arch, file) in _SHIPPED)
     return Template(name, runtime, hypervisor, upstream, built)
 
 
