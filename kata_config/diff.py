@@ -15,6 +15,7 @@ from typing import Any, Final, Literal
 from kata_config import baseline
 from kata_config.arch import UnknownArchError, host_arch
 from kata_config.diff_absent import resolve_removed
+from kata_config.diff_retired import retired_table
 from kata_config.findings import Finding, Severity
 from kata_config.flavour import detect_runtime
 from kata_config.keys.history import NEWEST, hypervisor_history
@@ -64,6 +65,9 @@ class DiffResult:
     """Differences in keys the runtime (or that hypervisor) does not read: no effect."""
     why: tuple[str, ...] = ()
     """Why this baseline (runtime, arch, variant), one sentence each."""
+    retired: tuple[Change, ...] = ()
+    """Keys in top-level tables the release does not read (``[netmon]``, ``[image]``): no
+    effect; each description says until when the table was read."""
 
 
 def same(a: Any, b: Any) -> bool:
@@ -231,10 +235,13 @@ def diff_config(
     found = [_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat)]
     found = _semantic(found, path, baseline_path, rt, arch=arch, root=root,
                       release=effective_release)
+    retired = [replace(c, description=w) for c in found
+               if (w := retired_table(c.key, rt, effective_release))]
+    found = [c for c in found if not retired_table(c.key, rt, effective_release)]
     changes = tuple(c for c in found if takes_effect(c.key, rt, effective_release))
     ignored = tuple(c for c in found if not takes_effect(c.key, rt, effective_release))
     return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes,
-                      ignored, tuple(why))
+                      ignored, tuple(why), tuple(retired))
 
 
 def _has_stock(runtime: Runtime, hypervisor: str) -> bool:

@@ -129,3 +129,26 @@ def test_upstream_render_has_zero_changes(upstream: Path) -> None:
     result = diff_config(upstream)
     assert result.changes == ()
     assert result.arch == upstream.parts[-3]
+
+
+def test_retired_tables_are_reported_as_retired_not_added(tmp_path: Path) -> None:
+    """[netmon] and [image] (Go tables later releases ignore) have no effect: not counted."""
+    text = find("qemu", "go").path.read_text(encoding="utf-8")
+    path = tmp_path / "configuration.toml"
+    path.write_text(text + '\n[netmon]\npath = "/usr/libexec/kata-netmon"\nenable_debug = true\n'
+                    "\n[image]\nservice_offload = true\n")
+    result = diff_config(path, arch="x86_64")
+    assert result.changes == ()
+    assert {c.key: c.description for c in result.retired} == {
+        "netmon.path": "[netmon] was read by the Go runtime until 2.3 and removed in 2.4",
+        "netmon.enable_debug": "[netmon] was read by the Go runtime until 2.3 and removed in 2.4",
+        "image.service_offload": "[image] was read by the Go runtime until 3.3 and removed in "
+                                 "3.4"}
+    out = runner.invoke(app, ["diff", str(path), "--arch", "x86_64"])
+    assert out.exit_code == 0, out.output
+    assert ("retired table, no effect (not counted): image.service_offload  # [image] was read "
+            "by the Go runtime until 3.3 and removed in 3.4") in out.stdout
+    assert "no differences" in out.stdout
+    older = diff_config(path, arch="x86_64", release="3.3")  # 3.3 still reads [image]
+    assert [c.key for c in older.changes if c.key.startswith("image.")] == [
+        "image.service_offload"]

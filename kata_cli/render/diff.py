@@ -64,6 +64,10 @@ def render_diff_text(result: DiffResult, stream: IO[str], colour: bool = False) 
     if result.ignored:
         keys = ", ".join(c.key for c in result.ignored)
         lines.append([(f"no effect for this runtime (not counted): {keys}", "dim")])
+    for why, group in groupby(sorted(result.retired, key=lambda c: c.key),
+                              key=lambda c: c.description):
+        keys = ", ".join(c.key for c in group)
+        lines.append([(f"retired table, no effect (not counted): {keys}  # {why}", "dim")])
     counts = {k: sum(1 for c in result.changes if c.kind == k) for k in _MARK}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no differences"
     lines.append([(summary, "bold")])
@@ -97,6 +101,8 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "changes": changes,
         "ignored": [{"key": c.key, "kind": c.kind, "baseline": c.baseline, "value": c.value}
                     for c in result.ignored],
+        "retired": [{"key": c.key, "kind": c.kind, "baseline": c.baseline, "value": c.value,
+                     "description": c.description} for c in result.retired],
     }
 
 
