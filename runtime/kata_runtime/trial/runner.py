@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from kata_runtime.trial.qmp import QmpClient, QmpError
 from kata_runtime.trial.queries import Device, ask, version_of
@@ -46,32 +47,64 @@ class Outcome:
     """The helper that gave up first (its words end ``error``); "" = the hypervisor."""
 
 
+class Interrupted(Exception):
+    """SIGTERM arrived during a trial (SIGINT arrives as KeyboardInterrupt)."""
+
+
+def _interrupt(signum: int) -> NoReturn:
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Interrupted(f"signal {signum}")
+
+
 @dataclass(slots=True)
 class _Run:
     proc: subprocess.Popen[bytes] | None = None
     helpers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    holding: bool = False
+    pending: int | None = None
 
+    @contextlib.contextmanager
+    def starting(self) -> Iterator[None]:
+        """Hold SIGINT and SIGTERM back while a child is started and recorded here.
 
-class Interrupted(Exception):
-    """SIGTERM arrived during a trial (SIGINT arrives as KeyboardInterrupt)."""
+        Raised inside ``Popen`` (the child forked, ``Popen`` not yet returned) they would
+        leave that child unrecorded, so never killed; held, they are raised once it is.
+        """
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+            if self.pending is not None:
+                signum, self.pending = self.pending, None
+                _interrupt(signum)
 
 
 @contextlib.contextmanager
-def _signals_raise() -> Iterator[None]:
-    """Turn SIGTERM into an exception so the ``finally`` clean-up runs (main thread only)."""
+def _signals_raise(run: _Run) -> Iterator[None]:
+    """Turn SIGTERM (and SIGINT, unless ignored) into exceptions so the ``finally`` clean-up
+    runs, held back while ``run`` is starting a child (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def _raise(signum: int, frame: object) -> None:
-        raise Interrupted(f"signal {signum}")
+        if run.holding:
+            run.pending = signum
+            return
+        _interrupt(signum)
 
-    previous = signal.signal(signal.SIGTERM, _raise)
+    signums = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signums.append(signal.SIGINT)
+    previous = {signum: signal.signal(signum, _raise) for signum in signums}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _kill_group(run: _Run) -> None:
@@ -120,7 +153,7 @@ def start_paused(
     directory = tempfile.mkdtemp(prefix="kata-config-try-", dir=parent)
     run = _Run()
     try:
-        with _signals_raise():
+        with _signals_raise(run):
             return _attempt(
                 build_argv=build_argv, helpers=helpers, then=then,
                 directory=directory, deadline=deadline, run=run,
@@ -135,13 +168,13 @@ def _start_helpers(starts: Sequence[HelperStart], ws: Workspace, run: _Run,
     """Start each helper and wait until it is ready; an Outcome when one gives up first."""
     try:
         for start in starts:
-            with open(os.path.join(ws.directory, f"{start.name}.stderr"), "wb") as log:
-                proc = subprocess.Popen(
+            with (open(os.path.join(ws.directory, f"{start.name}.stderr"), "wb") as log,
+                  run.starting()):
+                run.helpers.append(subprocess.Popen(
                     list(start.argv), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                     cwd=ws.directory, pass_fds=start.fds,
-                    process_group=run.helpers[0].pid if run.helpers else 0)
-            run.helpers.append(proc)
-            run.names.append(start.name)
+                    process_group=run.helpers[0].pid if run.helpers else 0))
+                run.names.append(start.name)
     finally:
         ws.close_listeners()
     for start, proc in zip(starts, run.helpers, strict=True):
@@ -189,7 +222,7 @@ def _attempt(
             workspace.close_listeners()
         if gave_up is not None:
             return gave_up
-        with open(stderr_path, "wb") as stderr:
+        with open(stderr_path, "wb") as stderr, run.starting():
             run.proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, cwd=directory,
                 pass_fds=(listener.fileno(),),
