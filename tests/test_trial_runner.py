@@ -85,8 +85,13 @@ def test_missing_binary_raises_after_cleaning_up(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
+# Both start with SIGINT as in a terminal, even when the tests run with it ignored (a
+# background job of a non-interactive shell), where Python would never raise on it.
+_CLI = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from kata_cli import main; main()")
 _DRIVER = textwrap.dedent("""
-    import sys
+    import signal, sys
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {runtime!r})
     from kata_runtime.trial.runner import start_paused
     start_paused(lambda ws: [{sleepy!r}], timeout=60, parent={parent!r})
@@ -293,7 +298,7 @@ def test_the_command_line_reports_an_interrupt_and_leaves_nothing(
                       'shared_fs = "none"\n[agent.kata]\n[runtime]\n')
     env = {**os.environ, "FAKE_PIDS": str(pids_file), "TMPDIR": str(work)}
     cli = subprocess.Popen(
-        [sys.executable, "-m", "kata_cli", "plan", str(config), "--arch", "x86_64", "--runtime",
+        [sys.executable, "-c", _CLI, "plan", str(config), "--arch", "x86_64", "--runtime",
          "go", "--try", "--accel", "tcg", "--timeout", "60"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
