@@ -235,9 +235,9 @@ def diff_config(
     found = [_change(key, kind, base, flat, loaded) for key, kind in compare(base, flat)]
     found = _semantic(found, path, baseline_path, rt, arch=arch, root=root,
                       release=effective_release)
-    retired = [replace(c, description=w) for c in found
-               if (w := retired_table(c.key, rt, effective_release))]
-    found = [c for c in found if not retired_table(c.key, rt, effective_release)]
+    gone = [(c, retired_table(c.key, rt, effective_release)) for c in found]
+    retired = [replace(c, description=why) for c, why in gone if why]
+    found = [c for c, why in gone if not why]
     changes = tuple(c for c in found if takes_effect(c.key, rt, effective_release))
     ignored = tuple(c for c in found if not takes_effect(c.key, rt, effective_release))
     return DiffResult(label, baseline_path, str(loaded.main), loaded.files, rt, arch, changes,
