@@ -12,7 +12,6 @@ it); in exchange each lookup costs the same small time, whatever the file holds.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Final
 
@@ -44,5 +43,7 @@ class Suggester:
         found: set[str] = set()
         for variant in _deletions(word):
             found |= self.index.get(variant, set())
+        import difflib  # noqa: PLC0415 (stdlib, ~1 ms of start-up: only an unknown name needs it)
+
         close = difflib.get_close_matches(word, sorted(found), n=1, cutoff=self.cutoff)
         return close[0] if close else None

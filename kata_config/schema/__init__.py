@@ -9,7 +9,6 @@ shipped schema over the corpus and mutated configs and checks that both agree.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, NamedTuple
@@ -145,6 +144,8 @@ def _scalar_issues(spec: KeySpec, kind: ValueType, value: Any, path: Path, view:
     if allowed and all(spec.choices.get(rt) for rt in spec.runtimes) and value not in allowed \
             and _enforced(spec, path, view.runtime):
         listed = ", ".join(show(c) for c in allowed if c != "")
+        import difflib  # noqa: PLC0415 (stdlib, ~1 ms of start-up: only a wrong value needs it)
+
         close = difflib.get_close_matches(str(value), [str(c) for c in allowed], n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         when: When = "start" if view.runtime in spec.start_checked else "load"
