@@ -180,6 +180,7 @@ def hypervisor_history(name: str) -> History | None:
     return _hypervisors().get(name)
 
 
+@cache  # asked for every file; one answer per runtime and release
 def hypervisors_in(runtime: Runtime, release: str) -> tuple[str, ...]:
     """Hypervisor table names that release of ``runtime`` accepts."""
     return tuple(n for n, h in _hypervisors().items() if h.read_in(runtime, release))

@@ -94,16 +94,30 @@ class _Matches:
     found: dict[str, frozenset[str] | None] = {}  # noqa: RUF012 -- replaced, never mutated
 
 
+@cache
+def _targets() -> frozenset[str]:
+    return annotation_suffixes() | _PATH_LISTS.keys() | _RS_ONLY_PATH_LISTS.keys()
+
+
+_SEEN: dict[str, frozenset[str] | None] = {}
+"""Entries already worked out in this process (upstream's few recur in every file); bounded
+by ``_SEEN_MAX`` so that a file of 200,000 made-up entries does not fill memory."""
+_SEEN_MAX: Final = 4096
+
+
 def _matches(cfg: KataConfig) -> dict[str, frozenset[str] | None]:
     """Entry -> the suffixes (and path-list annotations) it matches; None when invalid."""
     if _Matches.config is cfg:
         return _Matches.found
     _Matches.config, _Matches.found = None, {}
-    targets = annotation_suffixes() | _PATH_LISTS.keys() | _RS_ONLY_PATH_LISTS.keys()
+    targets = _targets()
     shared: dict[frozenset[str], frozenset[str]] = {_NO_MATCH: _NO_MATCH}
     found: dict[str, frozenset[str] | None] = {}
     for _, _, entry in _entries(cfg):
         if entry in found:
+            continue
+        if entry in _SEEN:
+            found[entry] = _SEEN[entry]
             continue
         if re.escape(entry) == entry:  # no special character: a substring, no regex needed
             matched = frozenset(t for t in targets if entry in t)
@@ -113,6 +127,8 @@ def _matches(cfg: KataConfig) -> dict[str, frozenset[str] | None]:
         else:
             matched = frozenset(t for t in targets if pattern.search(t))
         found[entry] = shared.setdefault(matched, matched)
+        if len(_SEEN) < _SEEN_MAX:
+            _SEEN[entry] = found[entry]
     _Matches.config, _Matches.found = cfg, found
     return found
 
