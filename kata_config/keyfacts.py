@@ -11,11 +11,12 @@ would pass over anyway, in file order.
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from typing import Final
 
 from kata_config.keys import Runtime, Table, lookup
 from kata_config.keys.history import has_value_history, key_history, key_status
 from kata_config.model import KataConfig
+from kata_config.record import record
 from kata_config.walk import KeyRef
 
 _HISTORY: Final = 1
@@ -25,7 +26,8 @@ _VALUE_HISTORY: Final = 8
 _UNIT: Final = 16
 
 
-class KeyFacts(NamedTuple):
+@record
+class KeyFacts:
     """The keys of one configuration that each per-key rule looks at, in file order."""
 
     history: tuple[KeyRef, ...]

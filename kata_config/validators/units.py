@@ -4,12 +4,13 @@ bytes into a MiB key. The catalogue's units drive it, so every unit-bearing key 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Final, NamedTuple
+from typing import Final
 
 from kata_config.findings import Issue, Rule, Severity
 from kata_config.keyfacts import facts
 from kata_config.keys import lookup
 from kata_config.model import KataConfig
+from kata_config.record import record
 from kata_config.validators._util import as_exact, num_text
 
 UNIT_SUSPICIOUS = Rule(
@@ -17,7 +18,8 @@ UNIT_SUSPICIOUS = Rule(
 )
 
 
-class _Suspect(NamedTuple):
+@record
+class _Suspect:
     """When a value in ``unit`` is implausible, and what it was probably meant as."""
 
     implausible: Callable[[float], bool]
