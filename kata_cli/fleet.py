@@ -11,9 +11,7 @@ stopped) and SIGINT end the loop between runs, and the command exits 0.
 from __future__ import annotations
 
 import io
-import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -74,6 +72,9 @@ class Stopper:
     """Turns SIGTERM/SIGINT into a flag the loop checks between runs (never mid-write)."""
 
     def __init__(self) -> None:
+        # signal and threading: ~1 ms of imports, paid only under --interval
+        import threading  # noqa: PLC0415
+
         self.event = threading.Event()
         self._previous: dict[int, object] = {}
 
@@ -82,11 +83,15 @@ class Stopper:
         self.event.set()
 
     def __enter__(self) -> Stopper:
+        import signal  # noqa: PLC0415 (see __init__)
+
         for sig in (signal.SIGTERM, signal.SIGINT):
             self._previous[sig] = signal.signal(sig, self._stop)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        import signal  # noqa: PLC0415 (see __init__)
+
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)  # type: ignore[arg-type]
 

@@ -15,11 +15,13 @@ meanwhile cannot block) and the same inode is required. Only regular files are r
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import stat
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import ctypes
 
 MAX_HOPS: Final = 40
 """Symbolic links followed per path, as Linux's own MAXSYMLINKS."""
@@ -38,24 +40,32 @@ class Unreadable(Exception):
     """A path cannot be read; ``str()`` is the reason as a sentence fragment ("is a FIFO")."""
 
 
-class _OpenHow(ctypes.Structure):
-    _fields_ = (("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64),
-                ("resolve", ctypes.c_uint64))
-
-
 class _Openat2:
-    """The raw system call, probed once per process (ENOSYS on old kernels or in sandboxes)."""
+    """The raw system call, probed once per process (ENOSYS on old kernels or in sandboxes).
+
+    ctypes (with struct, ~1.3 ms of imports) loads on the first call: a plain reader (what
+    ``validate`` reads files with) never makes one.
+    """
 
     def __init__(self) -> None:
         self._call: ctypes._NamedFuncPointer | None = None
+        self._how: type[ctypes.Structure] | None = None
         self.available: bool | None = None
 
     def __call__(self, dirfd: int, path: bytes, flags: int) -> int:
-        if self._call is None:
+        import ctypes  # noqa: PLC0415 (see the class docstring)
+
+        if self._call is None or self._how is None:
             libc = ctypes.CDLL(None, use_errno=True)
             self._call = libc.syscall
             self._call.restype = ctypes.c_long
-        how = _OpenHow(flags, 0, _RESOLVE_IN_ROOT | _RESOLVE_NO_MAGICLINKS)
+
+            class _OpenHow(ctypes.Structure):
+                _fields_ = (("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64),
+                            ("resolve", ctypes.c_uint64))
+
+            self._how = _OpenHow
+        how = self._how(flags, 0, _RESOLVE_IN_ROOT | _RESOLVE_NO_MAGICLINKS)
         fd = int(self._call(_SYS_OPENAT2, ctypes.c_int(dirfd), ctypes.c_char_p(path),
                             ctypes.byref(how), ctypes.c_size_t(ctypes.sizeof(how))))
         if fd < 0:

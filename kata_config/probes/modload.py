@@ -10,7 +10,6 @@ exact command and its outcome. This probe runs before the module checks, so they
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
@@ -24,6 +23,9 @@ Runner = Callable[[Sequence[str]], tuple[int, str]]
 
 def run_command(argv: Sequence[str]) -> tuple[int, str]:
     """Run ``argv`` with a timeout; a missing binary or a hang is an exit status, not a raise."""
+    # subprocess (with locale, selectors, signal): ~2 ms of imports, only for --load-modules
+    import subprocess  # noqa: PLC0415
+
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
     except FileNotFoundError:

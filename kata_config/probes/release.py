@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
@@ -88,6 +85,8 @@ def fetch(url: str, timeout: float = TIMEOUT, limit: int = MAX_BYTES) -> bytes:
     """
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"unsupported URL {url!r}: only http and https are fetched")
+    import threading  # noqa: PLC0415 (~0.5 ms: only when the network checks are on)
+
     outcome: list[bytes | Exception] = []  # filled by the worker thread
     worker = threading.Thread(
         target=_fetch_into, args=(url, timeout, limit, outcome), daemon=True, name="kata-release"
@@ -142,6 +141,11 @@ def _fetch_into(url: str, timeout: float, limit: int, outcome: list[bytes | Exce
 
 
 def _run(argv: Sequence[str]) -> str | None:
+    # shutil (with bz2, lzma, zlib) and subprocess (locale, selectors, signal): ~4 ms of
+    # imports, paid only when the network checks are on
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
     if shutil.which(argv[0]) is None:
         return None
     try:
