@@ -9,7 +9,6 @@ read exactly as typer prints them. Starting without typer saves ~45 ms a run.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import Final
@@ -113,24 +112,11 @@ def _hot(name: str) -> tuple[Command, Callable[..., None]] | None:
     return None
 
 
-def _loaded(name: str) -> tuple[Command, Callable[..., None]] | None:
-    """``_hot`` with the garbage collector off: every object the imports make lives to the
-    end of the run, so collecting while they load is wasted work (~1 ms of a start-up);
-    collection resumes for the command itself."""
-    if not gc.isenabled():
-        return _hot(name)
-    gc.disable()
-    try:
-        return _hot(name)
-    finally:
-        gc.enable()
-
-
 def run(argv: Sequence[str]) -> None:
     """Run a plain hot command line (its body exits); return to let typer take ``argv``."""
     if not argv or _COMPLETION in os.environ:
         return
-    hot = _loaded(argv[0])
+    hot = _hot(argv[0])
     if hot is None:
         return
     command, body = hot

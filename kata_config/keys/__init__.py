@@ -9,7 +9,6 @@ from kata_config.keys import agent as agent
 from kata_config.keys import hypervisor as hypervisor
 from kata_config.keys import runtime as runtime
 from kata_config.keys import tables as tables
-from kata_config.keys.history import catalogue_spans
 from kata_config.keys.spec import (
     HYPERVISOR_NAMES,
     REQUIRED,
@@ -20,20 +19,9 @@ from kata_config.keys.spec import (
     Table,
     ValueType,
 )
-from kata_config.keys.widths import GO_WIDTHS
-from kata_config.record import replace
 
-
-def _with_widths(spec: KeySpec) -> KeySpec:
-    width = GO_WIDTHS.get((spec.table, spec.name))
-    return replace(spec, widths={**spec.widths, "go": width}) if width else spec
-
-
-KEYS: Final[tuple[KeySpec, ...]] = tuple(
-    replace(_with_widths(spec), history=catalogue_spans(spec.table.value, spec.name))
-    for spec in (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
-)
-"""Every key, each with the releases that read it (``KeySpec.history``)."""
+KEYS: Final[tuple[KeySpec, ...]] = (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
+"""Every key, each with the releases that read it (``KeySpec.history``; see ``hv_base.key``)."""
 
 _INDEX: Final[Mapping[tuple[Table, str], KeySpec]] = {
     (spec.table, alias): spec for spec in KEYS for alias in (spec.name, *spec.aliases)

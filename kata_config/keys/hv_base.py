@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from kata_config.keys.history import catalogue_spans
 from kata_config.keys.spec import HYPERVISOR_NAMES, RUNTIMES, KeySpec, Runtime, Table, ValueType
+from kata_config.keys.widths import GO_WIDTHS
 
 STR: Final = ValueType.STRING
 BOOL: Final = ValueType.BOOL
@@ -74,7 +76,9 @@ def key(
     secret: bool = False,
     start_checked: frozenset[Runtime] = frozenset(),
 ) -> KeySpec:
-    """Build one KeySpec, spreading ``default`` and plain-tuple ``choices`` over ``runtimes``."""
+    """Build one KeySpec, spreading ``default`` and plain-tuple ``choices`` over ``runtimes``,
+    with the Go decoder's integer width (``widths.py``) and the releases that read the key
+    (``history.py``): each key is built once, in its final form."""
     merged: dict[str, Any] = {}
     if not isinstance(default, _Absent):
         merged.update(dict.fromkeys(sorted(runtimes), default))
@@ -100,6 +104,8 @@ def key(
         annotation=annotation,
         secret=secret,
         start_checked=start_checked,
+        widths={"go": width} if (width := GO_WIDTHS.get((table, name))) else {},
+        history=catalogue_spans(table.value, name),
     )
 
 
