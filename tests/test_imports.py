@@ -32,6 +32,7 @@ LAZY_PLACES: Final[dict[tuple[str, str], str]] = {
     ("kata_config.probes", "config_loader"): "the probe registry: the config model, on use",
     ("kata_config.rules", "registry"): "the rule registry",
     ("kata_config.pipeline", "all_checks"): "the rule registry as the pipeline runs it",
+    ("kata_config.arch", "_built_in"): "the arch registry: a run loads the arches it reads",
     # the public API: each name loads its module on first use (typed, see kata_config/__init__)
     ("kata_config", "__getattr__"): "the public API table",
 }

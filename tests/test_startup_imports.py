@@ -1,12 +1,13 @@
 """What the hot commands must not import: the start-up budget (issue 13) pinned, untimed.
 
 Each command runs in a fresh interpreter through the real entry point and reports, at exit,
-which of the modules below it loaded. They are what ``benchmarks/bench_import.py`` found
-costly and the hot paths no longer need: ``dataclasses`` (with ``inspect``, ``ast``, ``dis``
-and ``tokenize``; records are ``kata_config.record``) for ``check`` and ``validate``, and
-typer, click and rich for every hot command (the fast front end; ``diff`` loads the
-dataclass settings of ``load()``). A command may still load one of them for an input that
-needs it (``--help``); the plain runs below must not.
+which modules it loaded. The ones below are what ``benchmarks/bench_import.py`` found costly
+and these runs do not need: typer, click and rich (the fast front end starts without them);
+``dataclasses`` with ``inspect``, ``ast``, ``dis`` and ``tokenize`` (records are
+``kata_config.record``; ``diff`` still loads them for the dataclass settings of ``load()``);
+the modules only ``--load-modules``, the network checks and ``--interval`` use (subprocess,
+shutil with its compressors, threading, signal); and for ``validate``, what only a reader
+below a host root uses (ctypes for openat2, weakref) and the tables of arches not asked for.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ REPO: Final = Path(__file__).resolve().parents[1]
 HOSTS: Final = REPO / "tests" / "fixtures" / "hosts"
 STOCK: Final = REPO / "defaults" / "go" / "x86_64" / "configuration-qemu.toml"
 
-HOT: Final = frozenset({"typer", "click", "rich"})  # the fast front end starts without them
-LEAN: Final = HOT | {
-    "dataclasses", "inspect", "ast", "dis", "tokenize",  # ~6 ms, and ~0.5 ms per dataclass
-}
+HOT: Final = frozenset({"typer", "click", "rich"})
+LEAN: Final = HOT | {"dataclasses", "inspect", "ast", "dis", "tokenize",  # ~6 ms
+                     "subprocess", "shutil", "bz2", "lzma", "threading", "signal", "selectors"}
+LEAN_VALIDATE: Final = LEAN | {"ctypes", "weakref", "kata_config.arch.aarch64",
+                               "kata_config.arch.ppc64le", "kata_config.arch.s390x",
+                               "kata_config.arch.riscv64"}
 
 RUNS: Final = {
     "check": (["check", "--no-network-checks", "--root", str(HOSTS / "x86_64-intel-kvm-ok"),
@@ -34,9 +37,10 @@ RUNS: Final = {
                     str(HOSTS / "x86_64-intel-kvm-ok"), "--arch", "x86_64"], LEAN),
     "check-json": (["check", "--no-network-checks", "--root", str(HOSTS / "aarch64-graviton2"),
                     "--format", "json"], LEAN),
-    "validate": (["validate", "--arch", "x86_64", str(STOCK)], LEAN),
+    "validate": (["validate", "--arch", "x86_64", str(STOCK)], LEAN_VALIDATE),
     "validate-findings": (["validate", "--arch", "x86_64",
-                           str(REPO / "tests" / "fixtures" / "configs" / "invalid")], LEAN),
+                           str(REPO / "tests" / "fixtures" / "configs" / "invalid")],
+                          LEAN_VALIDATE),
     "diff": (["diff", str(STOCK), "--arch", "x86_64"], HOT),
 }
 
@@ -44,7 +48,7 @@ RUNS: Final = {
 def _loaded(argv: list[str]) -> tuple[int, set[str]]:
     probe = ("import atexit, sys\n"
              "atexit.register(lambda: sys.stderr.write('\\nloaded: ' + ' '.join(sorted(\n"
-             "    {m.split('.')[0] for m in sys.modules}))))\n"
+             "    sys.modules))))\n"
              f"sys.argv = ['kata-config', *{argv!r}]\n"
              "from kata_cli import main\nmain()\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

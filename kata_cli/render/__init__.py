@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -65,6 +64,8 @@ def json_value(value: object) -> object:
 def write_json(doc: object, out: IO[str], **options: Any) -> None:
     """``json.dump`` in batches: it writes each of its millions of small pieces separately
     (slow on a real stream), and ``json.dumps`` holds them all at once (memory)."""
+    import json  # noqa: PLC0415 (with its decoder and scanner ~1 ms: text output needs none)
+
     batch: list[str] = []
     for piece in json.JSONEncoder(**options).iterencode(doc):
         batch.append(piece)

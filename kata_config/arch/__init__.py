@@ -3,9 +3,10 @@
 Each arch keeps every fact kata-config knows about it in ``arch/<arch>.py`` as one frozen
 ``SPEC``; the shapes live in ``arch/base.py`` (``arch/qemu.py`` for the QEMU launch data).
 Rules and probes ask the spec, never compare arch names, so a new arch is one more file here
-(plus its host fixtures). ``registered`` adds specs for the length of a ``with`` block, in this
-thread or task only, without touching the built-in table: for tests and for callers who
-describe an arch kata-config does not ship.
+and its line in ``_built_in``, the registry, which imports an arch's module when its spec is
+first read (plus its host fixtures). ``registered`` adds specs for the length of a ``with``
+block, in this thread or task only, without touching the built-in table: for tests and for
+callers who describe an arch kata-config does not ship.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from types import MappingProxyType
 from typing import Final
 
-from kata_config.arch import aarch64, ppc64le, riscv64, s390x, x86_64
 from kata_config.arch.base import ArchSpec, Family, ModuleSpec, Need, ParamSpec, Vendor
 from kata_config.errors import KataConfigError
 
@@ -52,9 +53,38 @@ class UnknownArchError(KataConfigError, ValueError):
     """Raised for an architecture kata-config has no table for; callers report a usage error."""
 
 
-_BUILT_IN: Final[Mapping[str, ArchSpec]] = MappingProxyType({
-    spec.name: spec for spec in (x86_64.SPEC, aarch64.SPEC, ppc64le.SPEC, s390x.SPEC, riscv64.SPEC)
-})
+_BUILT_IN: Final = ("x86_64", "aarch64", "ppc64le", "s390x", "riscv64")
+"""The arches kata-config ships, in registry order."""
+
+
+@cache
+def _built_in(name: str) -> ArchSpec:
+    """The arch registry: a shipped arch's spec, its module imported when first asked for
+    (validating one file reads one arch's table, not five)."""
+    # plain imports, one per arch: mypy and the import graph see them (no names in strings)
+    match name:
+        case "x86_64":
+            from kata_config.arch import x86_64  # noqa: PLC0415 (the arch registry)
+
+            return x86_64.SPEC
+        case "aarch64":
+            from kata_config.arch import aarch64  # noqa: PLC0415 (the arch registry)
+
+            return aarch64.SPEC
+        case "ppc64le":
+            from kata_config.arch import ppc64le  # noqa: PLC0415 (the arch registry)
+
+            return ppc64le.SPEC
+        case "s390x":
+            from kata_config.arch import s390x  # noqa: PLC0415 (the arch registry)
+
+            return s390x.SPEC
+        case "riscv64":
+            from kata_config.arch import riscv64  # noqa: PLC0415 (the arch registry)
+
+            return riscv64.SPEC
+    raise KeyError(name)
+
 _ADDED: ContextVar[Mapping[str, ArchSpec]] = ContextVar(
     "kata_config_added_arches", default=MappingProxyType({}))
 
@@ -64,7 +94,10 @@ class _Registry(Mapping[str, ArchSpec]):
 
     def __getitem__(self, name: str) -> ArchSpec:
         added = _ADDED.get()
-        return added[name] if name in added else _BUILT_IN[name]
+        return added[name] if name in added else _built_in(name)
+
+    def __contains__(self, name: object) -> bool:  # without loading the arch's module
+        return name in _ADDED.get() or name in _BUILT_IN
 
     def __iter__(self) -> Iterator[str]:
         yield from _BUILT_IN

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +77,8 @@ class HostRoot:
         if self._plain:
             return None
         if self._fd is None:
+            import weakref  # noqa: PLC0415 (~0.4 ms: a plain reader, validate's, opens no root)
+
             fd = os.open(self.root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
             self._fd = fd
             weakref.finalize(self, os.close, fd)
