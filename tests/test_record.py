@@ -13,6 +13,7 @@ import pickle
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 
@@ -172,3 +173,35 @@ def test_a_default_before_a_required_field_is_refused() -> None:
         class Bad:
             x: int = 0
             y: int  # type: ignore[misc]
+
+
+def test_the_generic_and_the_compiled_init_agree() -> None:
+    """The first calls bind arguments generically, later ones run the compiled __init__."""
+    @record
+    class Pair:
+        a: int
+        b: list[int] = field(default_factory=list)
+        c: str = "c"
+
+    made = [Pair(i, c=str(i)) if i % 2 else Pair(a=i) for i in range(20)]
+    assert [(p.a, p.b, p.c) for p in made] == [
+        (i, [], str(i) if i % 2 else "c") for i in range(20)]
+    assert len({id(p.b) for p in made}) == 20  # a fresh default every time
+    cases: list[tuple[tuple[object, ...], str]] = [
+        ((), "missing 1 required positional argument: 'a'"),
+        ((1, [], "c", 4), "takes from 2 to 4 positional arguments but 5 were given"),
+        ((1,), "got an unexpected keyword argument 'd'"),
+    ]
+    for bad, message in cases:
+        @record
+        class Fresh:
+            a: int
+            b: list[int] = field(default_factory=list)
+            c: str = "c"
+
+        kwargs = {"d": 1} if message.endswith("'d'") else {}
+        make: Any = Fresh
+        with pytest.raises(TypeError, match=message):
+            make(*bad, **kwargs)  # the very first call, refused as Python words it
+    with pytest.raises(TypeError, match="multiple values for argument 'a'"):
+        Pair(1, a=2)  # type: ignore[misc]
