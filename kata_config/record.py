@@ -7,8 +7,8 @@ sees it through ``dataclass_transform``: slots, frozen (or not, ``record(frozen=
 fields with defaults and ``field(default_factory=..., init=, repr=, compare=)``,
 ``__post_init__``, and ``__eq__``, ``__hash__``, ``__repr__`` and ``__match_args__`` that
 behave as the dataclass ones do. Only ``__init__`` is generated, and only for a record
-built more than a few times in a run (``_INTERPRETED``): a record never built costs its class
-statement, one built a handful of times at import a generic ``__init__``.
+built more than a few times in a run (``recordinit.py``): a record never built costs its
+class statement, one built a handful of times at import a generic ``__init__``.
 ``replace``, ``fields`` and ``asdict`` do what their ``dataclasses`` namesakes do.
 """
 
@@ -16,21 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from kata_config.recordinit import MISSING, lazy_init
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound=type)
-
-
-class _Missing:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Final[Any] = _Missing()
-"""No default (a field without one is a required argument)."""
 
 
 class FrozenRecordError(AttributeError):
@@ -108,88 +99,6 @@ def _key(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
     return lambda obj: ()
 
 
-def _init_source(fields: tuple[Field, ...], frozen: bool, post_init: bool) -> str:
-    params, body = ["self"], []
-    for f in fields:
-        if f.init:
-            has_default = f.default is not MISSING or f.default_factory is not MISSING
-            params.append(f"{f.name}=_d_{f.name}" if has_default else f.name)
-            value = (f"_f_{f.name}() if {f.name} is _FACTORY else {f.name}"
-                     if f.default_factory is not MISSING else f.name)
-        elif f.default_factory is not MISSING:
-            value = f"_f_{f.name}()"
-        elif f.default is not MISSING:
-            value = f"_d_{f.name}"
-        else:
-            continue
-        body.append(f"_set(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
-    if post_init:
-        body.append("self.__post_init__()")
-    return f"def __init__({', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
-
-
-_INTERPRETED: Final = 8
-"""Instantiations a record serves with the generic ``__init__`` before compiling its own.
-
-Compiling costs about 8 us a field (0.2 ms for ``ArchSpec``), the generic path a few us a
-call: a record built a handful of times at import never pays for compiling, one built by
-the hundred (``KeySpec``, ``Finding``) gets the compiled ``__init__`` after a few calls."""
-
-
-def _lazy_init(cls: type, fields: tuple[Field, ...], frozen: bool) -> Callable[..., None]:
-    """The ``__init__`` of a new record: generic for its first calls, then compiled."""
-    post_init = hasattr(cls, "__post_init__")
-    setter = object.__setattr__ if frozen else setattr
-    params = tuple(f for f in fields if f.init)
-    known = frozenset(f.name for f in params)
-    calls = 0
-
-    def compiled() -> Callable[..., None]:
-        names: dict[str, object] = {"_set": object.__setattr__, "_FACTORY": _FACTORY}
-        for f in fields:
-            names[f"_d_{f.name}"] = _FACTORY if f.default_factory is not MISSING else f.default
-            names[f"_f_{f.name}"] = f.default_factory
-        exec(_init_source(fields, frozen, post_init), names)
-        init: Callable[..., None] = names["__init__"]  # type: ignore[assignment]
-        init.__qualname__ = f"{cls.__qualname__}.__init__"
-        cls.__init__ = init  # type: ignore[misc]
-        return init
-
-    def bound(self: object, args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
-        """Set the fields as the compiled ``__init__`` would; False for a call it must
-        refuse (its TypeError then comes from the compiled one, worded as Python words it)."""
-        if len(args) > len(params) or not known.issuperset(kwargs):
-            return False
-        given = dict(zip((f.name for f in params), args, strict=False))
-        if not given.keys().isdisjoint(kwargs):
-            return False
-        given.update(kwargs)
-        for f in fields:
-            if f.name in given:
-                setter(self, f.name, given[f.name])
-            elif f.default_factory is not MISSING:
-                setter(self, f.name, f.default_factory())
-            elif f.default is not MISSING:
-                setter(self, f.name, f.default)
-            elif f.init:
-                return False
-        return True
-
-    def __init__(self: object, *args: object, **kwargs: object) -> None:
-        nonlocal calls
-        calls += 1
-        if calls > _INTERPRETED or not bound(self, args, kwargs):
-            current = cls.__dict__["__init__"]
-            (compiled() if current is __init__ else current)(self, *args, **kwargs)
-        elif post_init:
-            self.__post_init__()  # type: ignore[attr-defined]
-
-    return __init__
-
-
-_FACTORY: Final[Any] = _Missing()
-
-
 def _build(cls: _C, frozen: bool, slots: bool) -> _C:
     # the class's own annotations (inspect.get_annotations would import inspect)
     annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
@@ -238,7 +147,7 @@ def _build(cls: _C, frozen: bool, slots: bool) -> _C:
                     delattr(made, f.name)
                 else:
                     setattr(made, f.name, f.default)
-    made.__init__ = _lazy_init(made, tuple(fields), frozen)  # type: ignore[misc]
+    made.__init__ = lazy_init(made, tuple(fields), frozen)  # type: ignore[misc]
     return made
 
 
