@@ -60,11 +60,9 @@ _STAGE_DOCS: Final[Mapping[str, str]] = {
 }
 
 
-class RuleDoc(NamedTuple):
-    """A rule with the text that documents it."""
-
-    rule: Rule
-    doc: str
+# the call form (see walk.KeyRef): no annotation strings for typing to compile at import
+RuleDoc = NamedTuple("RuleDoc", [("rule", Rule), ("doc", str)])  # noqa: UP014
+RuleDoc.__doc__ = "A rule with the text that documents it."
 
 
 def registry() -> dict[str, RuleDoc]:

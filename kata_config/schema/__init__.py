@@ -58,11 +58,9 @@ STRICT_RS_TABLES: Final = frozenset(
 Path = list[str | int]
 
 
-class View(NamedTuple):
-    """The runtime and release a file is checked for."""
-
-    runtime: Runtime
-    release: str = NEWEST
+# the call form (see walk.KeyRef): no annotation strings for typing to compile at import
+View = NamedTuple("View", [("runtime", Runtime), ("release", str)])  # noqa: UP014
+View.__doc__ = "The runtime and release a file is checked for."
 
 
 def schema_text() -> str:
