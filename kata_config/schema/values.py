@@ -3,8 +3,7 @@ probably meant (the closest key, or the table a misplaced key belongs in)."""
 
 from __future__ import annotations
 
-import datetime
-import json
+import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Final
@@ -26,15 +25,24 @@ EXPECTED: Final = {
 """How a message names each value type (``expected a boolean (true or false)``)."""
 
 
+def _is_date(value: Any) -> bool:
+    # a TOML date or time comes from tomllib, which has imported datetime: without it loaded,
+    # no value is one (and validate's start-up does not pay ~1 ms to import it)
+    dt = sys.modules.get("datetime")
+    return dt is not None and isinstance(value, dt.date | dt.time)
+
+
 def show(value: Any, limit: int = 60) -> str:
     """A value as TOML-ish text, cut short so hostile input cannot flood the output."""
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, str):
+        import json  # noqa: PLC0415 (stdlib, ~1 ms of start-up: only a finding's message needs it)
+
         text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, Mapping):
         text = "a table"
-    elif isinstance(value, datetime.date | datetime.time):
+    elif _is_date(value):
         text = value.isoformat()  # as TOML spells it, not datetime.datetime(...)
     else:
         text = repr(value)
