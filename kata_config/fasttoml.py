@@ -22,17 +22,20 @@ from typing import Any, Final
 
 _STR: Final = r'"[^"\\\n]*"'
 _LIT: Final = r"'[^'\n]*'"
-_INT: Final = r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
-_FLOAT: Final = rf"{_INT}\.[0-9](?:_?[0-9])*(?:[eE][+-]?[0-9](?:_?[0-9])*)?"
+_DIGITS: Final = r"[0-9](?:_?[0-9])*"
+_FRACTION: Final = rf"\.{_DIGITS}(?:[eE][+-]?{_DIGITS})?"
+_NUMBER: Final = r"[+-]?(?:0|[1-9](?:_?[0-9])*)"
+"""A decimal integer, or with ``_FRACTION`` after it a float (one pattern for both: each
+copy of it costs compile time at import)."""
 _BOOL: Final = r"(?:true|false)"
-_SCALAR: Final = f"(?:{_STR}|{_LIT}|{_BOOL}|{_FLOAT}|{_INT})"
+_SCALAR: Final = f"(?:{_STR}|{_LIT}|{_BOOL}|{_NUMBER}(?:{_FRACTION})?)"
 _GAP: Final = r"(?:[ \t\n]|#[^\n]*\n)*"
 """What may stand around an array's elements: blanks, newlines, comments."""
 _ARRAY: Final = rf"\[{_GAP}(?:{_SCALAR}{_GAP}(?:,{_GAP}|(?=\])))*\]"
 _BARE: Final = r"[A-Za-z0-9_-]+"
 _END: Final = r"[ \t]*(?:#[^\n]*)?(?:\n|\Z)"
 _TYPED: Final = (r"\"(?P<s>[^\"\\\n]*)\"|'(?P<l>[^'\n]*)'"
-                 rf"|(?P<b>{_BOOL})|(?P<f>{_FLOAT})|(?P<i>{_INT})")
+                 rf"|(?P<b>{_BOOL})|(?P<n>{_NUMBER}(?P<f>{_FRACTION})?)")
 """One scalar, its kind named by the group that matched (``_scalar``)."""
 
 _STATEMENT: Final = re.compile(
@@ -71,7 +74,7 @@ def _scalar(match: re.Match[str]) -> Any:
         return text
     if kind == "b":
         return text == "true"
-    if kind == "f":
+    if match.group("f"):
         return float(text.replace("_", ""))
     return int(text, 0)
 
