@@ -9,7 +9,6 @@ else from the captured cpuinfo when it names one arch unambiguously.
 
 from __future__ import annotations
 
-import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -45,8 +44,12 @@ def infer_arch(info: CpuInfo) -> str | None:
 def snapshot_arch(host: HostRoot) -> str | None:
     """The ``arch`` recorded by ``kata-config snapshot``, or None."""
     text = host.read_text(SNAPSHOT_META)
+    if not text:
+        return None  # the live host (or a root without the manifest)
+    import json  # noqa: PLC0415 (~1 ms with its decoder: only a snapshot has the manifest)
+
     try:
-        value = json.loads(text).get("arch") if text else None
+        value = json.loads(text).get("arch")
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
