@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import IO, Any, Final
 
-from kata_cli.render import UNSAFE_CHARACTERS as _UNSAFE
+from kata_cli.render import unsafe_characters
 
 JSON_VERSION: Final = 1
 
@@ -87,7 +87,7 @@ def render_toml(report: Mapping[str, Any], stream: IO[str], verbose: bool = Fals
             doc.add(name, _table(value, origins, name))
         else:
             doc.add(name, tomlkit.item(_plain(value)))
-    stream.write(_UNSAFE.sub(_toml_escape, tomlkit.dumps(doc)))
+    stream.write(unsafe_characters().sub(_toml_escape, tomlkit.dumps(doc)))
 
 
 def _toml_escape(match: re.Match[str]) -> str:
