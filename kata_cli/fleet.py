@@ -22,12 +22,9 @@ import kata_config
 from kata_cli.render.check import RENDERERS, CheckRun
 from kata_cli.usage import STDIN
 
-
-class Target(NamedTuple):
-    """One format and where it goes (None: stdout)."""
-
-    fmt: str
-    path: Path | None
+Target = NamedTuple("Target", [("fmt", str), ("path", Path | None)])  # noqa: UP014
+"""One format and where it goes (None: stdout). The call form: the class form would compile
+its annotation strings (``from __future__ import annotations``) at every start."""
 
 
 class OutputError(ValueError):
