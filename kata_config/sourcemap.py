@@ -8,6 +8,7 @@ It only has to understand enough TOML to skip over values (multi-line strings an
 from __future__ import annotations
 
 import re
+from functools import cache
 
 Position = tuple[int, int]
 """1-based line and column."""
@@ -78,7 +79,9 @@ def _escaped(text: str, i: int) -> bool:
     return count % 2 == 1
 
 
-_SIMPLE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=")
+@cache  # compiled on the first scan (a file with findings), not at every start-up
+def _simple_key() -> re.Pattern[str]:
+    return re.compile(r"([A-Za-z0-9_-]+)[ \t]*=")
 
 
 def _depth_change(text: str) -> tuple[int, str | None]:
@@ -143,7 +146,7 @@ def scan(text: str) -> dict[str, Position]:
         if stripped[0] == "[":
             prefix = _header(stripped, (lineno, col), found, counters, arrays)
             continue
-        match = _SIMPLE_KEY.match(stripped)
+        match = _simple_key().match(stripped)
         if match:
             key, end = match.group(1), match.end()
         else:

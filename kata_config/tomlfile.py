@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from itertools import repeat
 from typing import Any, Final
 
@@ -53,7 +54,8 @@ RULES: Final = (
     FILE_TOO_COMPLEX,
 )
 
-_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POS: Final = r"\(at line (\d+), column (\d+)\)"
+"""Where tomllib's message says the error is (``re``'s cache compiles it on a first error)."""
 def finding_at(rule: Rule, message: str, path: str, line: int | None = None,
                col: int | None = None) -> Finding:
     """A finding of ``rule`` at a place in a file."""
@@ -137,10 +139,10 @@ def _by_tomllib(name: str, text: str) -> tuple[dict[str, Any], ParsedFile | None
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
         reason = str(exc)
-        match = _TOML_POS.search(reason)
+        match = re.search(_TOML_POS, reason)
         at_line = int(match.group(1)) if match else None
         col = int(match.group(2)) if match else None
-        reason = _TOML_POS.sub("", reason).strip()
+        reason = re.sub(_TOML_POS, "", reason).strip()
         msg = f"invalid TOML: {reason}; fix the syntax at this position"
         return {}, ParsedFile(name, text, None,
                               (finding_at(TOML_SYNTAX, msg, name, at_line, col),))
@@ -150,7 +152,14 @@ def _by_tomllib(name: str, text: str) -> tuple[dict[str, Any], ParsedFile | None
 
 
 _PART: Final = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
-_DEEP_KEY: Final = re.compile(rf"(?m)(?:^|[\[{{,])[ \t]*(?:{_PART}[ \t]*\.[ \t]*){{{MAX_DEPTH},}}")
+
+
+@cache  # compiled when a line has MAX_DEPTH dots (rare), not at every start-up (~0.2 ms)
+def deep_key_pattern() -> re.Pattern[str]:
+    """A dotted key or table name of more than ``MAX_DEPTH`` parts."""
+    return re.compile(rf"(?m)(?:^|[\[{{,])[ \t]*(?:{_PART}[ \t]*\.[ \t]*){{{MAX_DEPTH},}}")
+
+
 _MANY_DOTS: Final = re.compile(rf"\.(?:[^.\n]*\.){{{MAX_DEPTH - 1}}}")
 
 
@@ -167,7 +176,7 @@ def deep_key_line(text: str) -> int | None:
     lines = text.split("\n")
     dots = list(map(str.count, lines, repeat(".")))
     for number in (n for n, count in enumerate(dots) if count >= MAX_DEPTH):
-        if _DEEP_KEY.search(lines[number]):
+        if deep_key_pattern().search(lines[number]):
             return number + 1
     return None
 

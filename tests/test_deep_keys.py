@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from kata_config.tomlfile import _DEEP_KEY, MAX_DEPTH, deep_key_line
+from kata_config.tomlfile import MAX_DEPTH, deep_key_line, deep_key_pattern
 from tests.corpus import rendered_configs
 
 
 def _every_line(text: str) -> int | None:
     for number, line in enumerate(text.split("\n"), 1):
-        if _DEEP_KEY.search(line):
+        if deep_key_pattern().search(line):
             return number
     return None
 

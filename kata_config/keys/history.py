@@ -24,7 +24,8 @@ RELEASES: Final[Mapping[Runtime, tuple[str, ...]]] = {
 }
 NAMES: Final[Mapping[Runtime, str]] = {"go": "the Go runtime", "rs": "runtime-rs"}
 Status = Literal["read", "retired", "future", "gap", "never"]
-_RELEASE: Final = re.compile(r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?")
+_RELEASE: Final = r"v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?"
+"""A release as --kata-version takes it (``re``'s cache compiles it when one is given)."""
 
 
 class UnknownReleaseError(KataConfigError, ValueError):
@@ -115,7 +116,7 @@ def parse_release(text: str) -> str:
     """
     if text.strip() == "newest":
         return NEWEST
-    match = _RELEASE.fullmatch(text.strip())
+    match = re.fullmatch(_RELEASE, text.strip())
     known = sorted({*RELEASES["go"], *RELEASES["rs"]}, key=release_key)
     if match:
         release = f"{int(match.group(1))}.{int(match.group(2))}"

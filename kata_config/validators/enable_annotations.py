@@ -48,8 +48,12 @@ _PATH_LISTS: Final = {
     "entropy_source": "valid_entropy_sources",
 }
 _RS_ONLY_PATH_LISTS: Final = {"ctlpath": "valid_ctlpaths"}
-# Python accepts these but Go's RE2 and Rust's regex crate do not.
-_NOT_RE2: Final = re.compile(r"\(\?[=!<]|\\[1-9]")
+
+
+@cache  # compiled for the first entry that is a regex, not at every start-up
+def _not_re2() -> re.Pattern[str]:
+    """Lookarounds and back-references: Python accepts them, Go's RE2 and Rust's regex not."""
+    return re.compile(r"\(\?[=!<]|\\[1-9]")
 
 
 @cache
@@ -68,7 +72,7 @@ def _suggester() -> Suggester:
 
 
 def _compile(entry: str) -> re.Pattern[str] | None:
-    if _NOT_RE2.search(entry):
+    if _not_re2().search(entry):
         return None
     try:
         return re.compile(entry)
