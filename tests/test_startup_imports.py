@@ -7,7 +7,8 @@ and these runs do not need: typer, click and rich (the fast front end starts wit
 ``kata_config.record``; ``diff`` still loads them for the dataclass settings of ``load()``);
 the modules only ``--load-modules``, the network checks and ``--interval`` use (subprocess,
 shutil with its compressors, threading, signal); and for ``validate``, what only a reader
-below a host root uses (ctypes for openat2, weakref) and the tables of arches not asked for.
+below a host root uses (ctypes for openat2, weakref), the tables of arches not asked for,
+and for a clean plain-TOML file json, difflib, tomllib and datetime.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ LEAN: Final = HOT | {"dataclasses", "inspect", "ast", "dis", "tokenize",  # ~6 m
 LEAN_VALIDATE: Final = LEAN | {"ctypes", "weakref", "kata_config.arch.aarch64",
                                "kata_config.arch.ppc64le", "kata_config.arch.s390x",
                                "kata_config.arch.riscv64"}
+CLEAN_VALIDATE: Final = LEAN_VALIDATE | {
+    "json", "difflib",  # only a finding's message needs them
+    "tomllib", "datetime",  # fasttoml reads plain TOML; tomllib (with datetime) the rest
+}
 
 RUNS: Final = {
     "check": (["check", "--no-network-checks", "--root", str(HOSTS / "x86_64-intel-kvm-ok"),
@@ -37,7 +42,7 @@ RUNS: Final = {
                     str(HOSTS / "x86_64-intel-kvm-ok"), "--arch", "x86_64"], LEAN),
     "check-json": (["check", "--no-network-checks", "--root", str(HOSTS / "aarch64-graviton2"),
                     "--format", "json"], LEAN),
-    "validate": (["validate", "--arch", "x86_64", str(STOCK)], LEAN_VALIDATE),
+    "validate": (["validate", "--arch", "x86_64", str(STOCK)], CLEAN_VALIDATE),
     "validate-findings": (["validate", "--arch", "x86_64",
                            str(REPO / "tests" / "fixtures" / "configs" / "invalid")],
                           LEAN_VALIDATE),
