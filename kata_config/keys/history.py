@@ -149,15 +149,30 @@ def _spans(rows: Iterable[tuple[str, ...]]) -> tuple[Span, ...]:
 
 
 @cache
-def _keys() -> Mapping[tuple[str, str], History]:
+def _key_spans() -> Mapping[tuple[str, str], tuple[Span, ...]]:
+    """(table, name) -> its spans: what the catalogue needs at import (``catalogue_spans``)."""
     rows: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for rt, table, name, since, until, typ in data.KEYS:
         rows.setdefault((table, name), []).append((rt, since, until, typ))
+    return {key: _spans(spans) for key, spans in rows.items()}
+
+
+@cache
+def _key_notes() -> Mapping[tuple[str, str], Mapping[Runtime, Note]]:
     why: dict[tuple[str, str], dict[Runtime, Note]] = {}
     for rt, t, k, r, w, c in notes.RETIRED:
         why.setdefault((t, k), {})[rt] = Note(r, w, c)  # type: ignore[index]
-    return {key: History(key[0], key[1], _spans(spans), why.get(key, {}))
-            for key, spans in rows.items()}
+    return why
+
+
+@cache  # only keys the history knows reach it: catalogue-sized
+def _key_history(table: str, name: str) -> History:
+    """One key's History, built when first asked for (a file asks for its own keys only)."""
+    return History(table, name, _key_spans()[table, name], _key_notes().get((table, name), {}))
+
+
+def _keys() -> Mapping[tuple[str, str], History]:
+    return {key: _key_history(*key) for key in _key_spans()}
 
 
 @cache
@@ -173,7 +188,7 @@ def _hypervisors() -> Mapping[str, History]:
 
 def key_history(table: str, name: str) -> History | None:
     """History of ``name`` in the catalogue table pattern ``table`` (``""`` = top level)."""
-    return _keys().get((table, name))
+    return _key_history(table, name) if (table, name) in _key_spans() else None
 
 
 def hypervisor_history(name: str) -> History | None:
@@ -249,13 +264,13 @@ def source(runtime: Runtime, release: str) -> str:
 
 def catalogue_spans(table: str, name: str) -> tuple[Span, ...]:
     """Spans of a key of the current catalogue (empty when the history does not know it)."""
-    history = key_history(table, name)
-    return history.spans if history else ()
+    return _key_spans().get((table, name), ())
 
 
 def all_keys() -> tuple[History, ...]:
     """Every key and table the history knows, sorted by table and name."""
-    return tuple(_keys()[k] for k in sorted(_keys()))
+    keys = _keys()
+    return tuple(keys[k] for k in sorted(keys))
 
 
 def releases_reading(keys: Iterable[tuple[str, str]], runtime: Runtime) -> tuple[str, ...]:
