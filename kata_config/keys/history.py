@@ -157,22 +157,11 @@ def _key_spans() -> Mapping[tuple[str, str], tuple[Span, ...]]:
     return {key: _spans(spans) for key, spans in rows.items()}
 
 
-@cache
-def _key_notes() -> Mapping[tuple[str, str], Mapping[Runtime, Note]]:
-    why: dict[tuple[str, str], dict[Runtime, Note]] = {}
-    for rt, t, k, r, w, c in notes.RETIRED:
-        why.setdefault((t, k), {})[rt] = Note(r, w, c)  # type: ignore[index]
-    return why
-
-
 @cache  # only keys the history knows reach it: catalogue-sized
 def _key_history(table: str, name: str) -> History:
     """One key's History, built when first asked for (a file asks for its own keys only)."""
-    return History(table, name, _key_spans()[table, name], _key_notes().get((table, name), {}))
-
-
-def _keys() -> Mapping[tuple[str, str], History]:
-    return {key: _key_history(*key) for key in _key_spans()}
+    why = {rt: Note(r, w, c) for rt, t, k, r, w, c in notes.RETIRED if (t, k) == (table, name)}
+    return History(table, name, _key_spans()[table, name], why)  # type: ignore[arg-type]
 
 
 @cache
@@ -269,8 +258,7 @@ def catalogue_spans(table: str, name: str) -> tuple[Span, ...]:
 
 def all_keys() -> tuple[History, ...]:
     """Every key and table the history knows, sorted by table and name."""
-    keys = _keys()
-    return tuple(keys[k] for k in sorted(keys))
+    return tuple(_key_history(*key) for key in sorted(_key_spans()))
 
 
 def releases_reading(keys: Iterable[tuple[str, str]], runtime: Runtime) -> tuple[str, ...]:
