@@ -76,3 +76,43 @@ def test_the_probe_sees_a_costly_module() -> None:
     """A command that does need one (typer for --help) is reported as loading it."""
     _code, loaded = _loaded(["check", "--help"])
     assert "typer" in loaded
+
+
+def test_exit_freeze_keeps_handlers_finalizers_and_output() -> None:
+    """main() hides the run's objects from the exit collection (gc.freeze as an exit
+    handler); the other exit handlers, a weakref.finalize of an object that lives only in
+    a reference cycle, and the whole of the output still happen, in a real process."""
+    probe = ("import atexit, sys, weakref\n"
+             "class Node: pass\n"
+             "def cycle():\n"
+             "    node = Node(); node.me = node\n"
+             "    weakref.finalize(node, sys.stderr.write, 'finalized\\n')\n"
+             "atexit.register(sys.stderr.write, 'handler ran\\n')\n"
+             f"sys.argv = ['kata-config', 'validate', '--arch', 'x86_64', '--format', 'json',"
+             f" {str(STOCK)!r}]\n"
+             "from kata_cli import main\ncycle()\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=False)
+    reference = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv = ['kata-config', *sys.argv[1:]]\n"
+         "from kata_cli import fast, validate\nfast.run(sys.argv[1:])",
+         "validate", "--arch", "x86_64", "--format", "json", str(STOCK)],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == reference.returncode == 0
+    assert done.stdout == reference.stdout != ""
+    assert "handler ran\n" in done.stderr
+    assert "finalized\n" in done.stderr
+
+
+def test_exit_freeze_waits_for_the_exit() -> None:
+    """main() run in-process (as tests do) freezes nothing while the process goes on: the
+    freeze is an exit handler (registered once: atexit.unregister drops every earlier copy)."""
+    import gc
+
+    from kata_cli import main
+
+    frozen = gc.get_freeze_count()
+    for _ in range(2):
+        with pytest.raises(SystemExit):
+            main(["validate", "--arch", "x86_64", str(STOCK)])
+    assert gc.get_freeze_count() == frozen
