@@ -19,9 +19,11 @@ from kata_config.keys import (
     Runtime,
     Table,
     ValueType,
+    generate,
     keys_of,
     lookup,
 )
+from kata_config.record import fields, is_record
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 REFERENCE = SHARED / "reference" / "config-keys.md"
@@ -369,3 +371,28 @@ def test_corpus_values_are_allowed_choices(path: Path) -> None:
         allowed = spec.choices_for(runtime)
         if allowed and not _unread(runtime, spec, hypervisor):
             assert value in allowed, (spec.name, value)
+
+
+
+def _same(got: Any, want: Any) -> bool:
+    """Equal, and of the same types all the way down (1 is not 1.0, a list not a tuple)."""
+    if type(got) is not type(want):
+        return False
+    if isinstance(got, (list, tuple)):
+        return len(got) == len(want) and all(map(_same, got, want))
+    if isinstance(got, dict):
+        return list(got) == list(want) and all(
+            _same(k, next(w for w in want if w == k)) and _same(v, want[k])
+            for k, v in got.items())
+    if isinstance(got, frozenset):
+        return bool(got == want) and sorted(map(repr, got)) == sorted(map(repr, want))
+    if is_record(got):
+        return all(_same(getattr(got, f.name), getattr(want, f.name)) for f in fields(got))
+    return bool(got == want)
+
+
+def test_generated_catalogue_is_current() -> None:
+    """``keys/catalogue.py`` is what the declarations assemble to, text and values."""
+    assert generate.TARGET.read_text(encoding="utf-8") == generate.render(), (
+        "the key declarations changed: run python -m kata_config.keys.generate")
+    assert _same(KEYS, generate.assembled())

@@ -6,9 +6,10 @@ and these runs do not need: typer, click and rich (the fast front end starts wit
 ``dataclasses`` with ``inspect``, ``ast``, ``dis`` and ``tokenize`` (records are
 ``kata_config.record``; ``diff`` still loads them for the dataclass settings of ``load()``);
 the modules only ``--load-modules``, the network checks and ``--interval`` use (subprocess,
-shutil with its compressors, threading, signal); and for ``validate``, what only a reader
-below a host root uses (ctypes for openat2, weakref), the tables of arches not asked for,
-and for a clean plain-TOML file json, difflib, tomllib and datetime.
+shutil with its compressors, threading, signal); and for ``validate``, the modules that
+declare the key catalogue (it loads the generated, assembled ``keys/catalogue.py``), what
+only a reader below a host root uses (ctypes for openat2, weakref), the tables of arches not
+asked for, and for a clean plain-TOML file json, difflib, tomllib and datetime.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ STOCK: Final = REPO / "defaults" / "go" / "x86_64" / "configuration-qemu.toml"
 HOT: Final = frozenset({"typer", "click", "rich"})
 LEAN: Final = HOT | {"dataclasses", "inspect", "ast", "dis", "tokenize",  # ~6 ms
                      "subprocess", "shutil", "bz2", "lzma", "threading", "signal", "selectors"}
-LEAN_VALIDATE: Final = LEAN | {"ctypes", "weakref", "kata_config.arch.aarch64",
-                               "kata_config.arch.ppc64le", "kata_config.arch.s390x",
-                               "kata_config.arch.riscv64"}
+DECLARATIONS: Final = {  # the catalogue is loaded assembled (keys/catalogue.py, generated)
+    f"kata_config.keys.{name}" for name in (
+        "agent", "runtime", "tables", "hypervisor", "hv_base", "widths", "generate", "hv_block",
+        "hv_boot", "hv_compute", "hv_devices", "hv_extras", "hv_security")}
+LEAN_VALIDATE: Final = LEAN | DECLARATIONS | {
+    "ctypes", "weakref", "kata_config.arch.aarch64", "kata_config.arch.ppc64le",
+    "kata_config.arch.s390x", "kata_config.arch.riscv64"}
 CLEAN_VALIDATE: Final = LEAN_VALIDATE | {
     "json", "difflib",  # only a finding's message needs them
     "tomllib", "datetime",  # fasttoml reads plain TOML; tomllib (with datetime) the rest

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from kata_config.keys import agent as agent
-from kata_config.keys import hypervisor as hypervisor
-from kata_config.keys import runtime as runtime
-from kata_config.keys import tables as tables
+from kata_config.keys.catalogue import KEYS as _KEYS
 from kata_config.keys.spec import (
     HYPERVISOR_NAMES,
     REQUIRED,
@@ -20,8 +17,11 @@ from kata_config.keys.spec import (
     ValueType,
 )
 
-KEYS: Final[tuple[KeySpec, ...]] = (*hypervisor.KEYS, *agent.KEYS, *runtime.KEYS, *tables.KEYS)
-"""Every key, each with the releases that read it (``KeySpec.history``; see ``hv_base.key``)."""
+KEYS: Final[tuple[KeySpec, ...]] = _KEYS
+"""Every key, each with the releases that read it (``KeySpec.history``; see ``hv_base.key``).
+
+Declared in ``agent``, ``runtime``, ``tables`` and the ``hv_*`` modules; loaded assembled from
+the generated ``catalogue`` module (``python -m kata_config.keys.generate``)."""
 
 _INDEX: Final[Mapping[tuple[Table, str], KeySpec]] = {
     (spec.table, alias): spec for spec in KEYS for alias in (spec.name, *spec.aliases)
