@@ -8,8 +8,9 @@ and these runs do not need: typer, click and rich (the fast front end starts wit
 the modules only ``--load-modules``, the network checks and ``--interval`` use (subprocess,
 shutil with its compressors, threading, signal); and for ``validate``, the modules that
 declare the key catalogue (it loads the generated, assembled ``keys/catalogue.py``), what
-only a reader below a host root uses (ctypes for openat2, weakref), the tables of arches not
-asked for, and for a clean plain-TOML file json, difflib, tomllib and datetime.
+only a reader below a host root uses (ctypes for openat2, weakref), math (a shared library
+for one infinity), the tables of arches not asked for, and for a clean plain-TOML file json,
+difflib, tomllib and datetime.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ DECLARATIONS: Final = {  # the catalogue is loaded assembled (keys/catalogue.py,
         "agent", "runtime", "tables", "hypervisor", "hv_base", "widths", "generate", "hv_block",
         "hv_boot", "hv_compute", "hv_devices", "hv_extras", "hv_security")}
 LEAN_VALIDATE: Final = LEAN | DECLARATIONS | {
-    "ctypes", "weakref", "kata_config.arch.aarch64", "kata_config.arch.ppc64le",
+    "ctypes", "weakref", "math", "kata_config.arch.aarch64", "kata_config.arch.ppc64le",
     "kata_config.arch.s390x", "kata_config.arch.riscv64"}
 CLEAN_VALIDATE: Final = LEAN_VALIDATE | {
     "json", "difflib",  # only a finding's message needs them
