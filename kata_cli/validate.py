@@ -15,6 +15,7 @@ from kata_cli.discovered import exclusive, pick, runtime_choice
 from kata_cli.render import wants_colour
 from kata_cli.render.findings import RENDERERS
 from kata_cli.spec import AUTO_ARCH, FindingsFormat, RuntimeOption
+from kata_cli.usage import STDIN
 
 _UNREADABLE = frozenset({"file-unreadable", "file-too-large", "file-not-text",
                          "file-too-complex"})
@@ -61,6 +62,10 @@ def run(*, paths: list[Path] | None, runtime: RuntimeOption, arch: str | None,
     elif root == "/":  # under --root the paths are the host's, read through it
         sources.require(paths)
         paths = _with_main_files(paths, quiet)
+    elif any(str(path) == STDIN for path in paths):
+        # not a file named '-' inside the root: the user meant standard input, which is not there
+        raise usage.fail("- (standard input) is read on this host, not under --root; name the "
+                         "configuration inside the root, or drop --root")
     try:
         report = kata_config.validate(paths, runtime=flavour, arch=target_arch,
                                       kata_version=release, root=root)

@@ -289,6 +289,20 @@ def test_dash_reads_the_configuration_from_stdin(args: list[str]) -> None:
         assert "no differences" in result.stdout
 
 
+def test_dash_under_root_is_refused_by_validate(tmp_path: Path) -> None:
+    """Under --root, validate's paths are read inside the root, where '-' would be a file named
+    '-': standard input is not there, so it is refused with a sentence, even when such a file
+    exists, rather than validating something the user did not give."""
+    (tmp_path / "-").write_text("[runtime]\n", encoding="utf-8")
+    stock = Path(__file__).resolve().parents[1] / "defaults/go/x86_64/configuration-qemu.toml"
+    result = runner.invoke(app, ["validate", "--root", str(tmp_path), "--arch", "x86_64", "-"],
+                           input=stock.read_text(encoding="utf-8"))
+    assert (result.exit_code, result.stdout) == (2, ""), result.stdout
+    assert result.stderr.startswith("kata-config: - (standard input) is read on this host"), \
+        result.stderr
+    assert "--root" in result.stderr
+
+
 def test_reports_on_stderr_results_on_stdout(tmp_path: Path) -> None:
     """A command that writes a file says so on stderr; stdout stays for results."""
     archive = tmp_path / "s.tar.gz"
