@@ -58,7 +58,11 @@ class Audit:
             return
         full = os.path.normpath(text)
         code = full.startswith(CODE)
-        if code and (event != "open" or full.endswith((".py", ".pyc", ".so", ".json", ".toml"))):
+        # importlib writes a lazily imported module's bytecode under a temporary name
+        # (__pycache__/m.cpython-311.pyc.<id>) on a machine that writes bytecode
+        bytecode = os.sep + "__pycache__" + os.sep in full
+        if code and (event != "open" or bytecode
+                     or full.endswith((".py", ".pyc", ".so", ".json", ".toml"))):
             return  # lazy imports and the package's own data (schema, stock files)
         if not any(full == a or full.startswith(a + "/") for a in cls.allowed):
             cls.bad.append(f"{event} {full}")
