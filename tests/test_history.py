@@ -221,6 +221,18 @@ def test_runtime_rs_fills_an_empty_value_with_the_release_built_in(
     assert effective.values()[f"hypervisor.{key}"] == value
 
 
+@pytest.mark.parametrize(("value", "advice"), [
+    ("true", 'remove it and set hot_plug_vfio = "root-port" instead'),
+    ("false", "remove it (false asked for nothing that needs another setting)"),
+])
+def test_go_hotplug_vfio_on_root_bus_advice_follows_the_value(value: str, advice: str) -> None:
+    """Go's retired bool asked for root-port placement only when true: false, its default,
+    has no hot_plug_vfio to set in its place."""
+    text = f"[hypervisor.qemu]\nhotplug_vfio_on_root_bus = {value}\n[agent.kata]\n[runtime]\n"
+    message = next(m for r, m in _findings(text, runtime="go") if r == "retired-key")
+    assert message.endswith(advice), message
+
+
 def test_runtime_rs_hotplug_vfio_on_root_bus_advice_names_values_not_a_rename() -> None:
     """cold_plug_vfio takes a port name; the retired bool must not be renamed into it."""
     text = '[hypervisor.qemu]\nhotplug_vfio_on_root_bus = true\n[agent.kata]\n[runtime]\n'

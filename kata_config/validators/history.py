@@ -62,12 +62,14 @@ def _was_read(h: History, runtime: Runtime) -> str:
     return text
 
 
-def _fix(h: History, runtime: Runtime, name: str, release: str) -> str:
+def _fix(h: History, runtime: Runtime, name: str, release: str, value: object) -> str:
     other: Runtime = "rs" if runtime == "go" else "go"
     kind, _, target = h.note(runtime).replacement.partition(":")
     if kind == "key":
         return f"rename it to {target} (`kata-config migrate` carries it)"
     if kind == "set":
+        if value is False:  # the retired switch off: it asked for nothing to carry over
+            return "remove it (false asked for nothing that needs another setting)"
         return f"remove it and set {target} instead"
     if h.read_in(other, release):
         return f"remove it ({NAMES[other]} still reads {name})"
@@ -88,7 +90,7 @@ def _key_issues(cfg: KataConfig) -> Iterator[tuple[Rule, Issue]]:
         if status in ("retired", "gap"):
             yield (RETIRED_KEY_REJECTED if strict else RETIRED_KEY), Issue(ref.path, (
                 f"{ref.name} {_was_read(h, rt)}; {who(rt, rel)} {verb}: "
-                f"{_fix(h, rt, ref.name, rel)}"))
+                f"{_fix(h, rt, ref.name, rel, ref.value)}"))
         elif status == "future":
             yield (KEY_TOO_NEW_REJECTED if strict else KEY_TOO_NEW), Issue(ref.path, (
                 f"{ref.name} is read by {NAMES[rt]} only from {h.first(rt)}; "
@@ -201,7 +203,7 @@ def check_retired_tables(cfg: KataConfig) -> Iterator[Issue]:
         yield Issue(name, (
             f"[{name}] {_was_read(h, rt)}; {who(rt, rel)} ignores the whole table"
             f"{' and its keys' if isinstance(value, Mapping) and value else ''}: "
-            f"{_fix(h, rt, f'[{name}]', rel)}"))
+            f"{_fix(h, rt, f'[{name}]', rel, value)}"))
 
 
 def check_config_release(cfg: KataConfig) -> Iterator[Issue]:
