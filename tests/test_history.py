@@ -247,3 +247,34 @@ def test_runtime_rs_hotplug_vfio_on_root_bus_advice_names_values_not_a_rename() 
     assert "hotplug_vfio_on_root_bus" not in table
     assert not isinstance(table.get("cold_plug_vfio", ""), bool)
     assert "hypervisor.qemu.hotplug_vfio_on_root_bus" in [s.key for s in migrated.lost]
+
+
+@pytest.mark.parametrize(("table", "release", "loads"), [
+    ("cloud-hypervisor", "3.2", True),
+    ("cloud-hypervisor", "3.29", True),
+    ("cloud-hypervisor", "3.30", False),
+    ("clh", "3.29", False),
+    ("clh", "3.30", True),
+])
+def test_load_knows_the_hypervisor_table_names_of_the_release(
+        table: str, release: str, loads: bool, tmp_path: Path) -> None:
+    """runtime-rs read Cloud Hypervisor's table as [hypervisor.cloud-hypervisor] until 3.29
+    and as [hypervisor.clh] from 3.30: load() takes the name the release takes, resolves it
+    as Cloud Hypervisor, and refuses it where validate's hypervisor-name-invalid does."""
+    stock = Path(__file__).resolve().parents[1] / "defaults/rs/x86_64/configuration-clh.toml"
+    text = stock.read_text(encoding="utf-8").replace("[hypervisor.clh", f"[hypervisor.{table}")
+    text = text.replace('hypervisor_name = "clh"', f'hypervisor_name = "{table}"')
+    path = tmp_path / "configuration.toml"
+    path.write_text(text, encoding="utf-8")
+    report = kata_config.validate([path], runtime="rs", arch="x86_64", kata_version=release)
+    refused = "hypervisor-name-invalid" in {f.rule_id for f in report.findings}
+    assert refused is not loads
+    if not loads:
+        with pytest.raises(kata_config.LoadError, match=f"hypervisor.{table}"):
+            kata_config.load(path, runtime="rs", arch="x86_64", kata_version=release)
+        return
+    effective = kata_config.load(path, runtime="rs", arch="x86_64", kata_version=release)
+    assert effective.hypervisor_name == "clh"
+    assert effective.hypervisor.path == "/usr/bin/cloud-hypervisor"
+    origin = effective.origin("hypervisor.clh.default_memory")
+    assert (origin.kind, origin.path) == ("file", str(path))

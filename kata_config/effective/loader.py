@@ -25,8 +25,7 @@ from kata_config.effective.steps import steps_for
 from kata_config.errors import ConfigNotFound, KataConfigError, LoadError
 from kata_config.findings import Finding, Location, Severity
 from kata_config.flavour import detect_runtime
-from kata_config.keys import HYPERVISOR_NAMES
-from kata_config.keys.history import NEWEST, parse_release
+from kata_config.keys.history import NEWEST, hypervisor_history, hypervisors_in, parse_release
 from kata_config.probes.cpuinfo import CPUINFO, parse_cpuinfo
 from kata_config.probes.host import HostRoot
 from kata_config.probes.target import infer_arch, snapshot_arch
@@ -56,7 +55,8 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
         env: the shim's environment for ``KATA_CONF_FILE`` (default: this process's on the
             live host, none under another root).
         kata_version: the Kata release (``"2.0"``, ``"3.30.0"``) whose built-in values
-            absent keys get (default: the newest release kata-config knows).
+            absent keys get and whose hypervisor table names are accepted (default: the
+            newest release kata-config knows).
 
     Raises:
         LoadError: the runtime would refuse to load the file (unreadable, TOML syntax, a
@@ -81,17 +81,18 @@ def load(path: str | os.PathLike[str] | None = None, *, runtime: RuntimeChoice =
         raise _load_error(loaded, [f for f in loaded.findings if f.severity is Severity.ERROR])
     _refuse_wide_integers(loaded)
     flavour: Flavour = detect_runtime(loaded.data, Path(shown)) if runtime == "auto" else runtime
-    hv_name, agent_name = _active(loaded, flavour)
-    builtin = flavour == "go" and not hv_name  # Go's built-in QEMU settings, no table
-    hv_name = hv_name or builtin_go.HYPERVISOR_NAME
+    table_name, agent_name = _active(loaded, flavour, release)
+    builtin = flavour == "go" and not table_name  # Go's built-in QEMU settings, no table
+    table_name = table_name or builtin_go.HYPERVISOR_NAME
+    hv_name = _hypervisor_of(table_name, flavour)
     out = Resolved(flavour, hv_name, release)
-    hv_table = _table(_table(loaded.data, "hypervisor"), hv_name)
+    hv_table = _table(_table(loaded.data, "hypervisor"), table_name)
     tables = {
-        "hypervisor": (hv_table, f"hypervisor.{hv_name}"),
+        "hypervisor": (hv_table, f"hypervisor.{table_name}"),
         "agent": (_table(_table(loaded.data, "agent"), agent_name), f"agent.{agent_name}"),
         "runtime": (_table(loaded.data, "runtime"), "runtime"),
         "factory": (_table(loaded.data, "factory"), "factory") if flavour == "go"
-        else (_table(hv_table, "factory"), f"hypervisor.{hv_name}.factory"),
+        else (_table(hv_table, "factory"), f"hypervisor.{table_name}.factory"),
     }
     for name, section in TOP.items():
         table, dotted = tables[name]
@@ -144,11 +145,20 @@ def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else _EMPTY
 
 
-def _active(loaded: Loaded, flavour: Flavour) -> tuple[str, str]:
+def _hypervisor_of(table_name: str, flavour: Flavour) -> str:
+    """The hypervisor a table name stands for: a table name renamed since (runtime-rs's
+    ``[hypervisor.cloud-hypervisor]`` until 3.29, ``clh`` from 3.30) is its new name."""
+    history = hypervisor_history(table_name)
+    kind, _, renamed = (history.note(flavour).replacement if history else "").partition(":")
+    return renamed if kind == "table" else table_name
+
+
+def _active(loaded: Loaded, flavour: Flavour, release: str) -> tuple[str, str]:
     hypervisors = [k for k, v in _table(loaded.data, "hypervisor").items()
                    if isinstance(v, Mapping)]
     agents = [k for k, v in _table(loaded.data, "agent").items() if isinstance(v, Mapping)]
-    unknown = [name for name in hypervisors if name not in HYPERVISOR_NAMES[flavour]]
+    accepted = hypervisors_in(flavour, release)  # the table names that release knows
+    unknown = [name for name in hypervisors if name not in accepted]
     if unknown:
         raise _refuse(loaded, "hypervisor-name-invalid",
                       f"[hypervisor.{unknown[0]}] is not a hypervisor the "
