@@ -12,14 +12,13 @@ import kata_config
 from kata_cli.binversion import binary_version
 from kata_cli.envhost import host_section, run_host_checks
 from kata_cli.envsections import origins, settings
+from kata_cli.usage import STDIN
 from kata_config import asdict
 
 if TYPE_CHECKING:
     from kata_config import Discovery
 
 RuntimeChoice = Literal["go", "rs", "auto"]
-STDIN = "-"
-"""``--config -``: read the configuration from standard input, as validate, diff and migrate do."""
 
 
 def _config(found: Discovery, error: str | None) -> dict[str, Any]:
