@@ -263,13 +263,6 @@ def all_keys() -> tuple[History, ...]:
     return tuple(_key_history(*key) for key in sorted(_key_spans()))
 
 
-def releases_reading(keys: Iterable[tuple[str, str]], runtime: Runtime) -> tuple[str, ...]:
-    """Releases of ``runtime`` that read every one of ``keys`` ((table, name) pairs)."""
-    histories = [key_history(t, n) for t, n in keys]
-    return tuple(r for r in RELEASES[runtime]
-                 if all(h is None or h.read_in(runtime, r) for h in histories))
-
-
 @cache
 def _defaults() -> Mapping[tuple[str, str, str], tuple[tuple[str, Span, object], ...]]:
     rows: dict[tuple[str, str, str], list[tuple[str, Span, object]]] = {}
